@@ -1,0 +1,23 @@
+# The production image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.13-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var
+WORKDIR /app
+RUN useradd --system --home /app fifth
+
+COPY pyproject.toml README.md ./
+COPY heart heart
+COPY dispatch dispatch
+COPY triage triage
+COPY care_navigation care_navigation
+RUN pip install .
+COPY manage.py ./
+COPY templates templates
+COPY static static
+# Static files are collected at build time; whitenoise serves them compressed and cache-busted.
+RUN DEBUG=1 python manage.py collectstatic --noinput && mkdir -p /app/var && chown -R fifth /app/var
+USER fifth
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --retries=5 \
+  CMD ["python", "-m", "heart.healthcheck"]
+CMD ["gunicorn", "heart.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

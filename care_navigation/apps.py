@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareNavigationConfig(AppConfig):
+    name = "care_navigation"
+    verbose_name = "Care navigation"

@@ -1,0 +1,188 @@
+"""Calls, units and assignments (DOMAIN.md section 6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from triage.models import PRIORITY_CHOICES, ROUTE_CHOICES
+
+UNSERVED_REASONS = [
+    ("outside_hours", "outside hours"),
+    ("no_unit", "no unit available"),
+    ("override", "call-taker override"),
+]
+DISPOSITIONS = [
+    ("resolved_on_scene", "Resolved on scene"),
+    ("referred_to_care_navigation", "Referred to care navigation"),
+    ("transported_hospital", "Transported to hospital"),
+    ("transported_crisis_center", "Transported to crisis center"),
+    ("police_took_over", "Police took over"),
+    ("refused_services", "Refused services"),
+    ("gone_on_arrival", "Gone on arrival"),
+    ("other", "Other"),
+]
+
+
+class Unit(models.Model):
+    class Status(models.TextChoices):
+        AVAILABLE = "available"
+        DISPATCHED = "dispatched"
+        EN_ROUTE = "en_route"
+        ON_SCENE = "on_scene"
+        TRANSPORTING = "transporting"
+        OUT_OF_SERVICE = "out_of_service"
+        OFF_DUTY = "off_duty"
+
+    name = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=16, choices=ROUTE_CHOICES)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="units")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Call(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"  # waiting for a unit
+        HELD = "held"  # held for a department unit, falls back after the hold
+        PHONE = "phone"  # with a CCD clinician on the phone
+        ACTIVE = "active"  # at least one unit assigned
+        CLOSED = "closed"
+        LINKED = "linked"  # a duplicate of another incident
+
+    source = models.CharField(max_length=40, default="console")
+    external_id = models.CharField(max_length=64, null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+
+    received_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    call_type = models.ForeignKey("triage.CallType", on_delete=models.PROTECT)
+    external_label = models.CharField(max_length=120, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    zone = models.CharField(max_length=40, blank=True, help_text="Zone or beat")
+    caller_name = models.CharField(max_length=200, blank=True)
+    callback_number = models.CharField(max_length=40, blank=True)
+    narrative = models.TextField(blank=True)
+    person = models.ForeignKey(
+        "heart.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+
+    eligible_route = models.CharField(max_length=16, choices=ROUTE_CHOICES, blank=True)
+    route = models.CharField(max_length=16, choices=ROUTE_CHOICES, blank=True)
+    priority = models.CharField(max_length=2, choices=PRIORITY_CHOICES, blank=True)
+    rule = models.CharField(max_length=64, blank=True)
+    ruleset_version = models.PositiveIntegerField(null=True, blank=True)
+    unserved_reason = models.CharField(max_length=16, choices=UNSERVED_REASONS, blank=True)
+    override_reason = models.CharField(max_length=500, blank=True)
+    explanation = models.CharField(max_length=300, blank=True)
+
+    disposition = models.CharField(max_length=32, choices=DISPOSITIONS, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        permissions = [
+            ("log_call", "Can log calls (call intake)"),
+            ("override_route", "Can override the triage route"),
+            ("dispatch_call", "Can assign units and work the board"),
+            ("work_ccd_queue", "Can work the CCD phone queue"),
+            ("respond_call", "Can update own unit and clear its call"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "priority"]),
+            models.Index(fields=["address"]),
+            models.Index(fields=["route", "received_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="call_unique_external_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Call {self.pk} {self.call_type_id}"
+
+
+class Assignment(models.Model):
+    """One unit on one call, with its timestamps."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    dispatched_at = models.DateTimeField()
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    transporting_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dispatched_at"]
+        constraints = [
+            # The backstop for the race between two dispatchers: a unit has one open assignment.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(cleared_at__isnull=True),
+                name="assignment_one_open_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} on call {self.call_id}"
+
+
+class TriageRecord(models.Model):
+    """One evaluation of a call, inputs and outputs, kept even when the call is re-triaged."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake"
+        OVERRIDE = "override"
+        RETRIAGE = "retriage"  # e.g. CCD converted a phone call to a field response
+        FALLBACK = "fallback"  # no unit within the hold time
+        IMPORT = "import"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="triage_records")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField()
+    call_type = models.CharField(max_length=40)
+    answers = models.JSONField(default=dict, blank=True)
+    eligible_route = models.CharField(max_length=16, choices=ROUTE_CHOICES)
+    route = models.CharField(max_length=16, choices=ROUTE_CHOICES)
+    priority = models.CharField(max_length=2, choices=PRIORITY_CHOICES)
+    rule = models.CharField(max_length=64, blank=True)
+    ruleset_version = models.PositiveIntegerField(null=True, blank=True)
+    unserved_reason = models.CharField(max_length=16, choices=UNSERVED_REASONS, blank=True)
+    explanation = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.route} for call {self.call_id}"

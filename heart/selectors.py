@@ -1,0 +1,77 @@
+"""Reads for the project-wide pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from dispatch.models import Call, Unit
+from heart.models import AuditEntry, WorkerHeartbeat
+
+
+def worker_last_seen() -> WorkerHeartbeat | None:
+    return WorkerHeartbeat.objects.filter(name="celery").first()
+
+
+def overview_counts() -> dict[str, dict[str, int]]:
+    calls = dict(
+        Call.objects.exclude(status__in=[Call.Status.CLOSED, Call.Status.LINKED])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    units = dict(
+        Unit.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {"calls": calls, "units": units}
+
+
+def _parse_instant(value: str) -> datetime | None:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        day = parse_date(value)
+        if day is None:
+            return None
+        parsed = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware below
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def audit_search(
+    *,
+    user: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = "",
+    since: str = "",
+    until: str = "",
+) -> tuple[QuerySet[AuditEntry], dict[str, str]]:
+    """Filter the audit log; bad filter values come back as errors by field, never as a 500."""
+    errors: dict[str, str] = {}
+    entries = AuditEntry.objects.all().order_by("-at", "-id")
+    if user:
+        entries = entries.filter(username__icontains=user)
+    if action:
+        entries = entries.filter(action__icontains=action)
+    if object_type:
+        entries = entries.filter(object_type__icontains=object_type)
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    if outcome:
+        if outcome not in AuditEntry.Outcome.values:
+            errors["outcome"] = f"must be one of {', '.join(AuditEntry.Outcome.values)}"
+        else:
+            entries = entries.filter(outcome=outcome)
+    for field, value, lookup in (("since", since, "at__gte"), ("until", until, "at__lt")):
+        if value:
+            instant = _parse_instant(value)
+            if instant is None:
+                errors[field] = f"{value!r} is not a date (YYYY-MM-DD) or date-time"
+            else:
+                entries = entries.filter(**{lookup: instant})
+    return entries, errors

@@ -1,0 +1,43 @@
+"""Project-wide pages: the overview, the audit log search, the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from heart.selectors import audit_search, overview_counts, worker_last_seen
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "heart/home.html",
+        {"counts": overview_counts(), "heartbeat": worker_last_seen()},
+    )
+
+
+@require_GET
+@permission_required("heart.search_audit", raise_exception=True)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("user", "action", "object_type", "object_id", "outcome", "since", "until")
+    }
+    entries, errors = audit_search(**filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "heart/audit_log.html", {"page": page, "filters": filters, "errors": errors}
+    )
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,61 @@
+"""No Docker engine runs here, so the compose file is checked against the settings instead."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_SOURCE = (ROOT / "heart" / "settings.py").read_text()
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def env_names_read_by_settings() -> set[str]:
+    names = set(re.findall(r'env_\w+\("([A-Z_]+)"', SETTINGS_SOURCE))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', SETTINGS_SOURCE))
+    return names
+
+
+def test_it_has_the_production_services_with_health_checks():
+    services = compose()["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no health check"
+
+
+def test_it_runs_gunicorn_after_migrating_and_celery_for_worker_and_beat():
+    services = compose()["services"]
+    web = " ".join(services["web"]["command"])
+    assert "manage.py migrate" in web and "gunicorn heart.wsgi:application" in web
+    assert web.index("migrate") < web.index("gunicorn")
+    assert services["worker"]["command"][:4] == ["celery", "-A", "heart", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "heart", "beat"]
+
+
+def test_it_passes_only_settings_the_project_reads():
+    known = env_names_read_by_settings()
+    for name in ("web", "worker", "beat"):
+        env = compose()["services"][name]["environment"]
+        assert set(env) <= known, f"{name} sets variables settings.py ignores: {set(env) - known}"
+        assert env["DEBUG"] == "0"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        assert "SECRET_KEY" in env and "ALLOWED_HOSTS" in env
+
+
+def test_it_waits_for_healthy_database_and_broker():
+    for name in ("web", "worker", "beat"):
+        depends = compose()["services"][name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy"
+        assert depends["redis"]["condition"] == "service_healthy"
+
+
+def test_it_builds_on_python_313_and_serves_with_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.13", dockerfile, re.M)
+    assert "gunicorn" in dockerfile and "heart.wsgi:application" in dockerfile
+    assert "collectstatic" in dockerfile

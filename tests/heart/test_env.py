@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+
+from heart.env import (
+    ConfigError,
+    check_redis_url,
+    env_bool,
+    env_int,
+    env_timezone,
+    parse_database_url,
+)
+
+
+def test_it_reads_booleans_and_rejects_anything_else(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "0")
+    assert env_bool("X_FLAG", True) is False
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ConfigError, match="X_FLAG='maybe' is not a boolean"):
+        env_bool("X_FLAG", False)
+
+
+def test_it_names_the_variable_of_a_bad_integer(monkeypatch):
+    monkeypatch.setenv("X_NUM", "ten")
+    with pytest.raises(ConfigError, match="X_NUM='ten' is not an integer"):
+        env_int("X_NUM", 1)
+    monkeypatch.setenv("X_NUM", "-3")
+    with pytest.raises(ConfigError, match="below the minimum 0"):
+        env_int("X_NUM", 1, minimum=0)
+
+
+def test_it_rejects_an_unknown_time_zone(monkeypatch):
+    monkeypatch.setenv("X_TZ", "Mars/Olympus")
+    with pytest.raises(ConfigError, match="not an IANA time zone"):
+        env_timezone("X_TZ", "UTC")
+    monkeypatch.setenv("X_TZ", "America/Denver")
+    assert env_timezone("X_TZ", "UTC") == "America/Denver"
+
+
+def test_it_parses_postgres_urls():
+    db = parse_database_url("postgres://u%40x:p%2Fw@db.example:5433/heart?sslmode=require",
+                            base_dir=Path("/app"))
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "heart", "u@x", "p/w", "db.example", "5433")
+    assert db["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_it_parses_relative_and_absolute_sqlite_paths():
+    rel = parse_database_url("sqlite:///var/x.sqlite3", base_dir=Path("/app"))
+    assert rel["NAME"] == "/app/var/x.sqlite3"
+    absolute = parse_database_url("sqlite:////tmp/y.sqlite3", base_dir=Path("/app"))
+    assert absolute["NAME"] == "/tmp/y.sqlite3"
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host/", "sqlite://"])
+def test_it_fails_loudly_on_unusable_database_urls(url):
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        parse_database_url(url, base_dir=Path("/app"))
+
+
+def test_it_checks_redis_urls():
+    assert check_redis_url("redis://127.0.0.1:6379/0")
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        check_redis_url("http://127.0.0.1:6379")

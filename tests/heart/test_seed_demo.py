@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from dispatch.models import Call, Unit
+from heart.demo import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_the_demo_department_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Call.objects.count(), Unit.objects.count())
+    call_command("seed_demo")
+    assert (Call.objects.count(), Unit.objects.count()) == counts
+    assert Unit.objects.filter(kind="HEART").count() == 4
+    assert Unit.objects.filter(kind="CO_RESPONSE").count() == 2
+    assert Unit.objects.filter(kind="CCD").count() == 2
+    for kind in ("POLICE", "FIRE", "EMS"):
+        assert Unit.objects.filter(kind=kind).exists()
+
+
+def test_it_signs_in_every_demo_user_with_the_readme_password(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for username in DEMO_USERS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert Unit.objects.get(name="HEART-1").members.filter(username="responder").exists()
+
+
+def test_it_follows_the_durham_hours_and_types_over_30_days(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    past = Call.objects.filter(source="demo", status=Call.Status.CLOSED)
+    assert 250 <= past.count() <= 450  # Durham's six crisis natures: about 11 calls a day
+    types = set(past.values_list("call_type", flat=True))
+    assert types <= {"TRESPASS", "MENTAL_HEALTH", "WELFARE_CHECK", "PANHANDLING",
+                     "SUICIDE_THREAT", "INTOXICATED"}
+    # Every call keeps the rule and the version that routed it; night calls fell back.
+    assert not past.filter(ruleset_version__isnull=True).exists()
+    assert past.filter(unserved_reason="outside_hours").exists()
+    assert past.filter(route="HEART", unserved_reason="").exists()
+    assert Call.objects.filter(source="demo").exclude(status=Call.Status.CLOSED).count() == 4

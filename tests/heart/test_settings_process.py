@@ -1,0 +1,51 @@
+"""Settings as a fresh process sees them: production checks and loud failures."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789abcdef",
+    "ALLOWED_HOSTS": "console.example.org",
+    "DATABASE_URL": "sqlite:///var/deploy_check.sqlite3",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_passes_the_deploy_check_with_production_values():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off" in result.stderr
+
+
+def test_it_names_a_bad_setting():
+    result = run_manage("check", env={**PRODUCTION, "TIME_ZONE": "Nowhere/Town"})
+    assert result.returncode != 0
+    assert "TIME_ZONE='Nowhere/Town' is not an IANA time zone" in result.stderr
+
+
+def test_it_refuses_demo_accounts_in_production():
+    result = run_manage("seed_demo", env=PRODUCTION)
+    assert result.returncode != 0
+    assert "refused while DEBUG is off" in result.stderr

@@ -1,0 +1,67 @@
+"""A real Celery worker with embedded beat, on the configured broker (Redis or the filesystem)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from heart.models import OutboxMessage, WorkerHeartbeat
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_it_runs_beat_and_a_worker_for_real(tmp_path):
+    # The web process could not publish this one (broker down): beat's relay must send it.
+    pending = OutboxMessage.objects.create(
+        task="heart.tasks.worker_heartbeat", payload={}, created_at="2026-01-01T00:00:00Z"
+    )
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": database_url(),
+        "VAR_DIR": str(tmp_path),
+        "WORKER_HEARTBEAT_SECONDS": "1",
+        "OUTBOX_RELAY_SECONDS": "1",
+        "DJANGO_SETTINGS_MODULE": "heart.settings",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "heart", "worker", "--beat", "--concurrency=1",
+         "--loglevel=info", "--schedule", str(tmp_path / "beat-schedule")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        seen = wait_for(lambda: WorkerHeartbeat.objects.filter(name="celery").exists(), 60)
+        relayed = wait_for(
+            lambda: OutboxMessage.objects.filter(pk=pending.pk, sent_at__isnull=False).exists(), 30
+        )
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            output, _ = worker.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+    assert seen, f"no heartbeat from the worker; its output:\n{output[-4000:]}"
+    assert relayed, f"beat's relay did not send the pending message:\n{output[-4000:]}"
