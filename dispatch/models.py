@@ -68,6 +68,11 @@ class Call(models.Model):
     created_at = models.DateTimeField()
     triaged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Derived from the assignments and kept by the services, so that metrics read one table:
+    # call processing time = first_dispatched_at - received_at, response time = first_on_scene_at
+    # - received_at. Imported history fills them from the source's own times.
+    first_dispatched_at = models.DateTimeField(null=True, blank=True)
+    first_on_scene_at = models.DateTimeField(null=True, blank=True)
 
     call_type = models.ForeignKey("triage.CallType", on_delete=models.PROTECT)
     external_label = models.CharField(max_length=120, blank=True)

@@ -223,6 +223,9 @@ def call_record_closed(
             disposition=disposition,
         )
         _apply_triage(call, result)
+        if response is not None:
+            call.first_dispatched_at = response.dispatched_at
+            call.first_on_scene_at = response.on_scene_at
         call.save()
         _triage_record(call, kind=TriageRecord.Kind.IMPORT, by=None, at=data.received_at)
         if response is not None:
