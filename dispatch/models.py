@@ -42,6 +42,7 @@ class Unit(models.Model):
     lon = models.FloatField(null=True, blank=True)
     position_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -63,6 +64,8 @@ class Call(models.Model):
     source = models.CharField(max_length=40, default="console")
     external_id = models.CharField(max_length=64, null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    held_until = models.DateTimeField(null=True, blank=True)
 
     received_at = models.DateTimeField()
     created_at = models.DateTimeField()
@@ -98,6 +101,9 @@ class Call(models.Model):
     explanation = models.CharField(max_length=300, blank=True)
 
     disposition = models.CharField(max_length=32, choices=DISPOSITIONS, blank=True)
+    # Referral to care navigation at clearing: None = not offered, False = declined (a count,
+    # no case), True = consented (a case was opened).
+    referral_consent = models.BooleanField(null=True, blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
@@ -141,6 +147,7 @@ class Assignment(models.Model):
     on_scene_at = models.DateTimeField(null=True, blank=True)
     transporting_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
+    disposition = models.CharField(max_length=32, choices=DISPOSITIONS, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -191,3 +198,48 @@ class TriageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.route} for call {self.call_id}"
+
+
+class FieldEvent(models.Model):
+    """Something that happened on a call beside status changes (DOMAIN.md section 6)."""
+
+    class Kind(models.TextChoices):
+        BACKUP_REQUESTED = "backup_requested", "Police backup requested"
+        HANDOFF = "handoff", "Police handed the call to the department"
+        CCD_CONVERTED = "ccd_converted", "CCD converted the call to a field response"
+        HOLD_FALLBACK = "hold_fallback", "No unit within the hold: fell back"
+        DUPLICATE_LINKED = "duplicate_linked", "Duplicate call linked"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on call {self.call_id}"
+
+
+class SafetyCheck(models.Model):
+    """A responder's answer to "did you feel safe?" when clearing a call."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="safety_checks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT)
+    responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    safe = models.BooleanField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "responder"], name="safety_once_per_responder")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responder_id} safe={self.safe} on call {self.call_id}"

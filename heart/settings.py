@@ -195,6 +195,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the vendored sidecar package, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RouteEnum": "triage.models.ROUTE_CHOICES",
+        "UnitStatusEnum": "dispatch.models.Unit.Status",
+        "CallStatusEnum": "dispatch.models.Call.Status",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under var/ so that a

@@ -10,6 +10,8 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dispatch/", include("dispatch.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("heart.api_urls")),
+    path("triage/", include("triage.urls", namespace="triage")),
 ]

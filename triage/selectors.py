@@ -95,7 +95,8 @@ def call_type_resolve(label: str) -> str | None:
     cleaned = label.strip()
     if not cleaned:
         return None
-    if CallType.objects.filter(code=cleaned.upper()).exists():
+    # Canonical codes are answered from the cached engine: no query on the intake hot path.
+    if cleaned.upper() in engine_get().call_types:
         return cleaned.upper()
     mapped = (
         CallTypeMapping.objects.filter(external_label__iexact=cleaned)

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dispatch', '0001_initial'),
+        ("dispatch", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='call',
-            name='first_dispatched_at',
+            model_name="call",
+            name="first_dispatched_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='call',
-            name='first_on_scene_at',
+            model_name="call",
+            name="first_on_scene_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -17,9 +17,10 @@ API = ["/api/v1/", "/api/v1/me/", "/api/v1/schema/", "/api/v1/docs/"]
 def test_it_sends_anonymous_users_to_the_login_page(url):
     response = Client().get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/") or "/admin/login/" in response[
-        "Location"
-    ]
+    assert (
+        response["Location"].startswith("/accounts/login/")
+        or "/admin/login/" in response["Location"]
+    )
 
 
 @pytest.mark.parametrize("url", API)
@@ -89,7 +90,10 @@ def test_it_authenticates_the_api_with_a_token(call_taker):
     response = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert response.json() == {
-        "id": call_taker.pk, "username": "casey", "roles": ["call_taker"], "unit": None
+        "id": call_taker.pk,
+        "username": "casey",
+        "roles": ["call_taker"],
+        "unit": None,
     }
 
 

@@ -40,19 +40,25 @@ def test_it_rejects_an_unknown_time_zone(monkeypatch):
 
 
 def test_it_parses_postgres_urls():
-    db = parse_database_url("postgres://u%40x:p%2Fw@db.example:5433/heart?sslmode=require",
-                            base_dir=Path("/app"))
+    db = parse_database_url(
+        "postgres://u%40x:p%2Fw@db.example:5433/heart?sslmode=require", base_dir=Path("/app")
+    )
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "heart", "u@x", "p/w", "db.example", "5433")
+        "heart",
+        "u@x",
+        "p/w",
+        "db.example",
+        "5433",
+    )
     assert db["OPTIONS"] == {"sslmode": "require"}
 
 
 def test_it_parses_relative_and_absolute_sqlite_paths():
     rel = parse_database_url("sqlite:///var/x.sqlite3", base_dir=Path("/app"))
     assert rel["NAME"] == "/app/var/x.sqlite3"
-    absolute = parse_database_url("sqlite:////tmp/y.sqlite3", base_dir=Path("/app"))
-    assert absolute["NAME"] == "/tmp/y.sqlite3"
+    absolute = parse_database_url("sqlite:////srv/y.sqlite3", base_dir=Path("/app"))
+    assert absolute["NAME"] == "/srv/y.sqlite3"
 
 
 @pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host/", "sqlite://"])

@@ -12,10 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_relays_only_after_commit(django_capture_on_commit_callbacks):
     with mock.patch("heart.celery.app.send_task") as send:
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                message = outbox_enqueue(task="heart.tasks.worker_heartbeat", payload={"a": 1})
-                assert send.call_count == 0
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            message = outbox_enqueue(task="heart.tasks.worker_heartbeat", payload={"a": 1})
+            assert send.call_count == 0
         send.assert_called_once()
         assert send.call_args.kwargs["kwargs"] == {"a": 1, "outbox_id": message.pk}
     message.refresh_from_db()

@@ -23,8 +23,12 @@ def test_it_keeps_publishing_to_supervisors(supervisor, call_taker):
 
 
 def test_it_lets_admins_manage_users_units_and_call_types(admin_user_role):
-    for perm in ("auth.change_user", "dispatch.add_unit", "triage.change_calltypemapping",
-                 "triage.change_serviceschedule"):
+    for perm in (
+        "auth.change_user",
+        "dispatch.add_unit",
+        "triage.change_calltypemapping",
+        "triage.change_serviceschedule",
+    ):
         assert admin_user_role.has_perm(perm), perm
 
 

@@ -35,8 +35,14 @@ def test_it_follows_the_durham_hours_and_types_over_30_days(settings):
     past = Call.objects.filter(source="demo", status=Call.Status.CLOSED)
     assert 250 <= past.count() <= 450  # Durham's six crisis natures: about 11 calls a day
     types = set(past.values_list("call_type", flat=True))
-    assert types <= {"TRESPASS", "MENTAL_HEALTH", "WELFARE_CHECK", "PANHANDLING",
-                     "SUICIDE_THREAT", "INTOXICATED"}
+    assert types <= {
+        "TRESPASS",
+        "MENTAL_HEALTH",
+        "WELFARE_CHECK",
+        "PANHANDLING",
+        "SUICIDE_THREAT",
+        "INTOXICATED",
+    }
     # Every call keeps the rule and the version that routed it; night calls fell back.
     assert not past.filter(ruleset_version__isnull=True).exists()
     assert past.filter(unserved_reason="outside_hours").exists()

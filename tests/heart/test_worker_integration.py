@@ -20,7 +20,8 @@ def database_url() -> str:
     s = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}:{port}/{s['NAME']}"
 
 
 def wait_for(predicate, seconds: float) -> bool:
@@ -47,9 +48,24 @@ def test_it_runs_beat_and_a_worker_for_real(tmp_path):
         "DJANGO_SETTINGS_MODULE": "heart.settings",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "heart", "worker", "--beat", "--concurrency=1",
-         "--loglevel=info", "--schedule", str(tmp_path / "beat-schedule")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "heart",
+            "worker",
+            "--beat",
+            "--concurrency=1",
+            "--loglevel=info",
+            "--schedule",
+            str(tmp_path / "beat-schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         seen = wait_for(lambda: WorkerHeartbeat.objects.filter(name="celery").exists(), 60)

@@ -1,21 +1,21 @@
-"""Writes for calls and units. Each function is one state change in one transaction."""
+"""Calls: intake (create, override, duplicate link) and recording past calls."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dispatch.models import Call, TriageRecord
+from dispatch.models import Call, FieldEvent, TriageRecord
 from heart.audit import audit_record
 from heart.models import IdempotencyRecord
-from triage.engine import TriageInputError, TriageResult, evaluate
+from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 
 
@@ -32,6 +32,11 @@ class CallInput:
     narrative: str = ""
     answers: dict[str, str] = field(default_factory=dict)
     person_id: int | None = None
+    # A call-taker's override of the recommended route, with the reason (audited).
+    override_route: str = ""
+    override_reason: str = ""
+    # Link to an open incident instead of opening a new one (a duplicate call).
+    duplicate_of: int | None = None
 
     def fingerprint(self) -> str:
         data = asdict(self)
@@ -86,7 +91,7 @@ def _triage_record(call: Call, *, kind: str, by: Any, at: datetime) -> TriageRec
         ruleset_version=call.ruleset_version,
         unserved_reason=call.unserved_reason,
         explanation=call.explanation,
-        by=by if by is not None and by.is_authenticated else None,
+        by=_user_or_none(by),
     )
 
 
@@ -102,6 +107,8 @@ def call_create(
 
     With an idempotency key the same request gives the same call however often it is sent
     (created is False on a replay); the same key with different data raises IdempotencyConflict.
+    An override keeps the recommendation beside it (two triage records, an audit entry); a
+    duplicate is stored too, linked to the open incident instead of queued.
     """
     fingerprint = data.fingerprint()
     if idempotency_key:
@@ -110,9 +117,13 @@ def call_create(
             return existing, False
     now = timezone.now()
     received_at = data.received_at or now
+    if received_at > now + timedelta(minutes=5):
+        raise ValidationError({"received_at": ["is in the future"]})
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=received_at
     )
+    _check_override(data, by)
+    duplicate = _open_incident(data.duplicate_of) if data.duplicate_of else None
     try:
         with transaction.atomic():
             call = Call(
@@ -130,12 +141,31 @@ def call_create(
                 narrative=data.narrative,
                 person_id=data.person_id,
                 answers=data.answers,
-                created_by=by if by is not None and by.is_authenticated else None,
+                created_by=_user_or_none(by),
+                duplicate_of=duplicate,
             )
             _apply_triage(call, result)
-            call.status = Call.Status.PHONE if call.route == "CCD" else Call.Status.QUEUED
+            overridden = bool(data.override_route) and data.override_route != result.route
+            if overridden:
+                call.route = data.override_route
+                call.unserved_reason = "override"
+                call.override_reason = data.override_reason.strip()
+                call.explanation = (
+                    f"{result.explanation}; overridden to {call.route}: {call.override_reason}"
+                )[:300]
+            if duplicate is not None:
+                call.status = Call.Status.LINKED
+            else:
+                call.status = Call.Status.PHONE if call.route == "CCD" else Call.Status.QUEUED
             call.save()
-            _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=now)
+            TriageRecord.objects.create(
+                **_record_fields(call, result),
+                kind=TriageRecord.Kind.INTAKE,
+                at=now,
+                by=_user_or_none(by),
+            )
+            if overridden:
+                _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=now)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     key=idempotency_key,
@@ -152,6 +182,22 @@ def call_create(
                 request=request,
                 detail={"route": call.route, "rule": call.rule, "v": call.ruleset_version},
             )
+            if overridden:
+                audit_record(
+                    action="call.override",
+                    user=by,
+                    obj=call,
+                    request=request,
+                    detail={"from": result.route, "to": call.route, "reason": call.override_reason},
+                )
+            if duplicate is not None:
+                FieldEvent.objects.create(
+                    call=duplicate,
+                    kind=FieldEvent.Kind.DUPLICATE_LINKED,
+                    at=now,
+                    reason=f"call {call.pk} linked as a duplicate",
+                    by=_user_or_none(by),
+                )
     except IntegrityError:
         # Two identical requests raced: the loser returns the winner's call.
         if idempotency_key:
@@ -160,6 +206,48 @@ def call_create(
                 return existing, False
         raise
     return call, True
+
+
+def _record_fields(call: Call, result: TriageResult) -> dict[str, Any]:
+    """The triage record of the engine's recommendation, before any override."""
+    return {
+        "call": call,
+        "call_type": call.call_type_id,
+        "answers": call.answers,
+        "eligible_route": result.eligible_route,
+        "route": result.route,
+        "priority": result.priority,
+        "rule": result.rule,
+        "ruleset_version": result.ruleset_version,
+        "unserved_reason": result.unserved_reason or "",
+        "explanation": result.explanation[:300],
+    }
+
+
+def _user_or_none(user: Any) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _check_override(data: CallInput, by: Any) -> None:
+    if not data.override_route:
+        return
+    if data.override_route not in ROUTES:
+        raise ValidationError(
+            {"override_route": [f"{data.override_route!r} is not one of {', '.join(ROUTES)}"]}
+        )
+    if not data.override_reason.strip():
+        raise ValidationError({"override_reason": ["a reason is required to override the route"]})
+    if by is not None and not by.has_perm("dispatch.override_route"):
+        raise PermissionDenied("your role may not override the route")
+
+
+def _open_incident(call_id: int) -> Call:
+    incident = Call.objects.filter(pk=call_id).first()
+    if incident is None:
+        raise ValidationError({"duplicate_of": [f"call {call_id} does not exist"]})
+    if incident.status in (Call.Status.CLOSED, Call.Status.LINKED):
+        raise ValidationError({"duplicate_of": [f"call {call_id} is {incident.status}, not open"]})
+    return incident
 
 
 def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:

@@ -1,0 +1,162 @@
+"""Validation of console input. Errors name the field and the problem."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from dispatch.models import DISPOSITIONS, Unit
+from dispatch.services import CallInput
+from dispatch.services.clearing import NEEDS
+from triage.engine import ANSWER_CHOICES, ROUTES
+from triage.models import CallType
+from triage.selectors import call_type_resolve
+
+QUESTIONS = {
+    "weapon": "Does anyone have a weapon, or one within reach?",
+    "violence": "Is anyone being physically violent or hurt right now?",
+    "threats": "Has anyone threatened to hurt someone else?",
+    "medical": "Is anyone unconscious, not breathing normally, bleeding badly, or overdosed?",
+    "fire_hazard": "Any fire, smoke or gas smell?",
+    "crime_in_progress": "Is a crime happening right now?",
+    "self_harm": "Is anyone thinking about, planning or attempting to hurt themselves?",
+    "caller_is_subject": "Is the caller the person in crisis?",
+    "wants_in_person": "Does the caller want someone to come in person?",
+}
+# DOMAIN.md section 4: the live form must ask these for behavioral call types.
+REQUIRED_FOR_BEHAVIORAL = ("weapon", "violence")
+
+
+def _answer_field(name: str) -> forms.ChoiceField:
+    choices = [("", "— not asked —"), *((v, v) for v in ANSWER_CHOICES[name])]
+    return forms.ChoiceField(choices=choices, required=False, label=QUESTIONS[name])
+
+
+class IntakeForm(forms.Form):
+    call_type = forms.CharField(max_length=120, label="Call type")
+    address = forms.CharField(max_length=200, required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
+    zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
+    caller_name = forms.CharField(max_length=200, required=False)
+    callback_number = forms.CharField(max_length=40, required=False)
+    narrative = forms.CharField(max_length=5000, required=False, widget=forms.Textarea)
+    person_id = forms.IntegerField(required=False, min_value=1)
+    override_route = forms.ChoiceField(
+        choices=[("", "— keep the recommendation —"), *((r, r) for r in ROUTES)], required=False
+    )
+    override_reason = forms.CharField(max_length=500, required=False)
+    duplicate_of = forms.IntegerField(required=False, min_value=1)
+    received_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in QUESTIONS:
+            self.fields[name] = _answer_field(name)
+        self.call_type_family: str | None = None
+
+    @classmethod
+    def blank(cls) -> IntakeForm:
+        """A new form: the phone was answered now, and the save carries a fresh key."""
+        return cls(
+            initial={"received_at": timezone.now().isoformat(), "idempotency_key": uuid.uuid4().hex}
+        )
+
+    def clean_call_type(self) -> str:
+        raw = self.cleaned_data["call_type"]
+        code = call_type_resolve(raw.split(" — ")[0])
+        if code is None:
+            raise forms.ValidationError(f"{raw!r} is not a known call type or mapped label")
+        self.call_type_family = CallType.objects.values_list("family", flat=True).get(code=code)
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.call_type_family == "behavioral":
+            for name in REQUIRED_FOR_BEHAVIORAL:
+                if not data.get(name):
+                    self.add_error(name, "required for a behavioral call: ask the caller")
+        if data.get("override_route") and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", "a reason is required to override the route")
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            self.add_error("lon" if lon is None else "lat", "give both latitude and longitude")
+        return data
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data[q] for q in QUESTIONS if self.cleaned_data.get(q)}
+
+    def call_input(self) -> CallInput:
+        d = self.cleaned_data
+        return CallInput(
+            call_type=d["call_type"],
+            received_at=d.get("received_at"),
+            address=d.get("address", "").strip(),
+            lat=d.get("lat"),
+            lon=d.get("lon"),
+            zone=d.get("zone", "").strip(),
+            caller_name=d.get("caller_name", "").strip(),
+            callback_number=d.get("callback_number", "").strip(),
+            narrative=d.get("narrative", "").strip(),
+            answers=self.answers(),
+            person_id=d.get("person_id"),
+            override_route=d.get("override_route", ""),
+            override_reason=d.get("override_reason", "").strip(),
+            duplicate_of=d.get("duplicate_of"),
+        )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Unit.Status.choices)
+
+
+class AssignForm(forms.Form):
+    unit = forms.IntegerField(min_value=1)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=500)
+
+
+class ClearForm(forms.Form):
+    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+
+    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+    referral_consent = forms.ChoiceField(
+        choices=[("", "— no referral —"), ("yes", "yes, consented"), ("no", "declined")],
+        required=False,
+        label="Referral to care navigation",
+    )
+    needs = forms.MultipleChoiceField(
+        choices=[(n, n.replace("_", " ")) for n in NEEDS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    person_name = forms.CharField(max_length=200, required=False)
+    date_of_birth = forms.DateField(required=False)
+    phone = forms.CharField(max_length=40, required=False)
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"safe_{member.pk}"] = forms.ChoiceField(
+                choices=[("", "—"), ("yes", "yes"), ("no", "no")],
+                label=f"Did {member.get_full_name() or member.get_username()} feel safe?",
+            )
+
+    def safe_fields(self) -> list[Any]:
+        return [self[f"safe_{m.pk}"] for m in self.members]
+
+
+class CcdResolveForm(forms.Form):
+    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+
+
+class CcdConvertForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False)

@@ -1,0 +1,195 @@
+"""Reads for the dispatch console. Query counts do not grow with the rows shown."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, When
+from django.utils import timezone
+
+from dispatch.models import Assignment, Call, FieldEvent, Unit
+from heart.geo import bounding_box, distance_m
+
+PRIORITY_ORDER = Case(
+    When(priority="P1", then=1),
+    When(priority="P2", then=2),
+    When(priority="P3", then=3),
+    default=4,
+    output_field=IntegerField(),
+)
+# Minutes a call may wait before the board warns, by priority.
+WAIT_WARNING_MINUTES = {"P1": 2, "P2": 10, "P3": 30}
+DUPLICATE_RADIUS_M = 150.0
+DUPLICATE_WINDOW = timedelta(minutes=30)
+HISTORY_WINDOW = timedelta(days=365)
+
+_open_assignments = Prefetch(
+    "assignments",
+    queryset=Assignment.objects.filter(cleared_at__isnull=True).select_related("unit"),
+    to_attr="open_assignments",
+)
+
+
+def waiting_calls() -> QuerySet[Call]:
+    """Calls waiting for a unit: most urgent first, then longest waiting (CAHOOTS)."""
+    return (
+        Call.objects.filter(status__in=[Call.Status.QUEUED, Call.Status.HELD])
+        .select_related("call_type")
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("priority_rank", "received_at", "id")
+    )
+
+
+def active_calls() -> QuerySet[Call]:
+    return (
+        Call.objects.filter(status=Call.Status.ACTIVE)
+        .select_related("call_type")
+        .prefetch_related(
+            _open_assignments,
+            Prefetch(
+                "events",
+                queryset=FieldEvent.objects.filter(kind=FieldEvent.Kind.BACKUP_REQUESTED),
+                to_attr="backup_events",
+            ),
+        )
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("priority_rank", "received_at", "id")
+    )
+
+
+def phone_queue() -> QuerySet[Call]:
+    return (
+        Call.objects.filter(status=Call.Status.PHONE)
+        .select_related("call_type")
+        .annotate(priority_rank=PRIORITY_ORDER)
+        .order_by("priority_rank", "received_at", "id")
+    )
+
+
+def units_with_calls() -> QuerySet[Unit]:
+    return Unit.objects.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(cleared_at__isnull=True).select_related("call"),
+            to_attr="open_assignments",
+        )
+    ).order_by("kind", "name")
+
+
+def board_etag() -> str:
+    """Changes whenever a call or unit on the board changes; two cheap aggregate queries."""
+    calls = Call.objects.filter(
+        Q(status__in=[Call.Status.QUEUED, Call.Status.HELD, Call.Status.PHONE, Call.Status.ACTIVE])
+        | Q(updated_at__gte=timezone.now() - timedelta(hours=1))
+    ).aggregate(n=Count("id"), last=Max("updated_at"))
+    units = Unit.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    raw = f"{calls['n']}|{calls['last']}|{units['n']}|{units['last']}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    unit: Unit
+    distance_m: float | None
+
+
+def recommended_units(call: Call, *, limit: int = 5) -> list[Recommendation]:
+    """Available units of the call's route, nearest first by last known position."""
+    units = list(Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE))
+    ranked: list[Recommendation] = []
+    for unit in units:
+        distance = None
+        if None not in (call.lat, call.lon, unit.lat, unit.lon):
+            distance = distance_m(call.lat, call.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
+        ranked.append(Recommendation(unit, distance))
+    ranked.sort(key=lambda r: (r.distance_m is None, r.distance_m or 0.0, r.unit.name))
+    return ranked[:limit]
+
+
+def possible_duplicates(
+    *,
+    address: str,
+    lat: float | None,
+    lon: float | None,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> list[Call]:
+    """Open calls in the last 30 minutes at the same address or within 150 m."""
+    now = now or timezone.now()
+    recent = Call.objects.filter(
+        received_at__gte=now - DUPLICATE_WINDOW,
+        status__in=[Call.Status.QUEUED, Call.Status.HELD, Call.Status.PHONE, Call.Status.ACTIVE],
+    ).select_related("call_type")
+    if exclude_id:
+        recent = recent.exclude(pk=exclude_id)
+    near = Q(pk__in=[])
+    if address.strip():
+        near |= Q(address__iexact=address.strip())
+    if lat is not None and lon is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, DUPLICATE_RADIUS_M)
+        near |= Q(lat__range=(min_lat, max_lat), lon__range=(min_lon, max_lon))
+    found = []
+    for call in recent.filter(near).order_by("-received_at")[:20]:
+        same_address = address.strip() and call.address.lower() == address.strip().lower()
+        close = (
+            lat is not None
+            and lon is not None
+            and call.lat is not None
+            and call.lon is not None
+            and distance_m(lat, lon, call.lat, call.lon) <= DUPLICATE_RADIUS_M
+        )
+        if same_address or close:
+            found.append(call)
+    return found
+
+
+def prior_calls(
+    *, address: str, person_id: int | None, exclude_id: int | None = None, limit: int = 10
+) -> list[Call]:
+    """Earlier calls at the same address or about the same person in the last 12 months."""
+    since = timezone.now() - HISTORY_WINDOW
+    match = Q(pk__in=[])
+    if address.strip():
+        match |= Q(address__iexact=address.strip())
+    if person_id:
+        match |= Q(person_id=person_id)
+    calls = Call.objects.filter(match, received_at__gte=since).select_related("call_type")
+    if exclude_id:
+        calls = calls.exclude(pk=exclude_id)
+    return list(calls.order_by("-received_at")[:limit])
+
+
+def unit_of(user: Any) -> Unit | None:
+    """The unit a responder rides with (the first by name when several)."""
+    if not user.is_authenticated:
+        return None
+    return Unit.objects.filter(members=user).order_by("name").first()
+
+
+def open_assignment(unit: Unit) -> Assignment | None:
+    return (
+        Assignment.objects.filter(unit=unit, cleared_at__isnull=True)
+        .select_related("call", "call__call_type")
+        .first()
+    )
+
+
+def call_detail(call_id: int) -> Call | None:
+    return (
+        Call.objects.select_related("call_type", "person", "duplicate_of", "created_by")
+        .prefetch_related("assignments__unit", "events", "triage_records", "duplicates")
+        .filter(pk=call_id)
+        .first()
+    )
+
+
+def minutes_waiting(call: Call, now: datetime) -> float:
+    return (now - call.received_at).total_seconds() / 60
+
+
+def wait_warning(call: Call, now: datetime) -> bool:
+    limit = WAIT_WARNING_MINUTES.get(call.priority, 30)
+    return minutes_waiting(call, now) >= limit

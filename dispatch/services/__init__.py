@@ -1,0 +1,49 @@
+"""Writes for the dispatch console. Each function is one state change in one transaction,
+with its audit entry (and any outbox row) written inside it. Nothing else saves these models.
+"""
+
+from dispatch.services.assignments import (
+    UnitUnavailable,
+    backup_request,
+    call_fall_back,
+    call_hold,
+    handoff_record,
+    unit_assign,
+    unit_status_set,
+)
+from dispatch.services.calls import (
+    CallInput,
+    IdempotencyConflict,
+    ResponseTimes,
+    call_create,
+    call_record_closed,
+    triage_evaluate,
+)
+from dispatch.services.clearing import (
+    FeltSafe,
+    Referral,
+    call_clear,
+    ccd_convert,
+    ccd_resolve,
+)
+
+__all__ = [
+    "CallInput",
+    "FeltSafe",
+    "IdempotencyConflict",
+    "Referral",
+    "ResponseTimes",
+    "UnitUnavailable",
+    "backup_request",
+    "call_clear",
+    "call_create",
+    "call_fall_back",
+    "call_hold",
+    "call_record_closed",
+    "ccd_convert",
+    "ccd_resolve",
+    "handoff_record",
+    "triage_evaluate",
+    "unit_assign",
+    "unit_status_set",
+]

@@ -1,0 +1,330 @@
+"""Units on calls: assignment (contested), status changes, holds and fallbacks, field events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
+from heart.audit import audit_record
+from triage.selectors import engine_get
+
+DEPARTMENT_KINDS = ("HEART", "CO_RESPONSE", "CCD")
+FIELD_DEPARTMENT_KINDS = ("HEART", "CO_RESPONSE")
+OPEN_STATUSES = (Call.Status.QUEUED, Call.Status.HELD, Call.Status.PHONE, Call.Status.ACTIVE)
+# Which assignment timestamp a unit status sets.
+STATUS_STAMPS: dict[str, str] = {
+    Unit.Status.EN_ROUTE.value: "en_route_at",
+    Unit.Status.ON_SCENE.value: "on_scene_at",
+    Unit.Status.TRANSPORTING.value: "transporting_at",
+}
+
+
+class UnitUnavailable(Exception):
+    """The unit is already on a call (or not in service): HTTP 409."""
+
+    def __init__(self, unit: Unit | None, detail: str = "unit already assigned") -> None:
+        super().__init__(detail)
+        self.unit = unit
+
+
+def _user(user: Any) -> Any:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _lock_open_call(call_id: int) -> Call:
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    if call is None:
+        raise ValidationError({"call": [f"call {call_id} does not exist"]})
+    if call.status not in OPEN_STATUSES:
+        raise ValidationError({"call": [f"call {call_id} is {call.status}"]})
+    return call
+
+
+def unit_assign(*, call_id: int, unit_id: int, by: Any, request: Any = None) -> Assignment:
+    """Put an available unit on an open call. Exactly one of two racing dispatchers wins.
+
+    The first unit must be of the call's route; a second unit may be any field unit (police
+    backup on a HEART call, EMS beside police). CCD positions take phone calls, not field calls.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            raise ValidationError({"unit": [f"unit {unit_id} does not exist"]})
+        has_units = call.assignments.filter(cleared_at__isnull=True).exists()
+        if unit.kind == "CCD":
+            raise ValidationError(
+                {"unit": [f"{unit.name} is a CCD phone position, not a field unit"]}
+            )
+        if not has_units and unit.kind != call.route:
+            raise ValidationError(
+                {
+                    "unit": [
+                        f"{unit.name} is a {unit.kind} unit; this call is routed to {call.route}"
+                    ]
+                }
+            )
+        # The claim: a conditional update that only one transaction can win. The partial unique
+        # index on open assignments is the backstop if a status was edited by hand.
+        claimed = Unit.objects.filter(pk=unit.pk, status=Unit.Status.AVAILABLE).update(
+            status=Unit.Status.DISPATCHED, status_changed_at=now, updated_at=now
+        )
+        if claimed != 1:
+            raise UnitUnavailable(unit)
+        try:
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    call=call, unit=unit, dispatched_at=now, assigned_by=_user(by)
+                )
+        except IntegrityError:
+            raise UnitUnavailable(unit) from None
+        call.status = Call.Status.ACTIVE
+        call.held_until = None
+        call.first_dispatched_at = call.first_dispatched_at or now
+        call.save(update_fields=["status", "held_until", "first_dispatched_at", "updated_at"])
+        audit_record(
+            action="call.assign",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"unit": unit.name, "second": has_units},
+        )
+    return assignment
+
+
+def unit_status_set(*, unit_id: int, status: str, by: Any, request: Any = None) -> Unit:
+    """Change a unit's status, stamping its open assignment (en route, on scene, transporting).
+
+    A department unit leaves a call only by clearing it (disposition and felt-safe answers);
+    a police, fire or EMS unit becoming available clears its assignment.
+    """
+    if status not in Unit.Status.values:
+        raise ValidationError(
+            {"status": [f"{status!r} is not one of {', '.join(Unit.Status.values)}"]}
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+        if unit is None:
+            raise ValidationError({"unit": [f"unit {unit_id} does not exist"]})
+        assignment = (
+            Assignment.objects.select_related("call")
+            .filter(unit=unit, cleared_at__isnull=True)
+            .first()
+        )
+        if assignment is None and status in (*STATUS_STAMPS, Unit.Status.DISPATCHED):
+            raise ValidationError({"status": [f"{unit.name} has no call: it cannot be {status}"]})
+        if assignment is not None:
+            if status in (Unit.Status.OUT_OF_SERVICE, Unit.Status.OFF_DUTY):
+                raise ValidationError(
+                    {"status": [f"{unit.name} is on call {assignment.call_id}: clear it first"]}
+                )
+            if status == Unit.Status.AVAILABLE:
+                if unit.kind in DEPARTMENT_KINDS:
+                    raise ValidationError(
+                        {"status": [f"clear call {assignment.call_id} with a disposition first"]}
+                    )
+                _assignment_close(assignment, now=now, disposition="")
+            elif status in STATUS_STAMPS:
+                field = STATUS_STAMPS[status]
+                if getattr(assignment, field) is None:
+                    setattr(assignment, field, now)
+                    assignment.save(update_fields=[field])
+                if status == Unit.Status.ON_SCENE and assignment.call.first_on_scene_at is None:
+                    Call.objects.filter(pk=assignment.call_id).update(
+                        first_on_scene_at=now, updated_at=now
+                    )
+        previous = unit.status
+        unit.status = status
+        unit.status_changed_at = now
+        unit.save(update_fields=["status", "status_changed_at", "updated_at"])
+        audit_record(
+            action="unit.status",
+            user=by,
+            obj=unit,
+            request=request,
+            detail={
+                "from": previous,
+                "to": status,
+                "call": assignment.call_id if assignment else None,
+            },
+        )
+    return unit
+
+
+def _assignment_close(assignment: Assignment, *, now: Any, disposition: str) -> None:
+    """Clear one assignment; the call closes when its last unit clears."""
+    assignment.cleared_at = now
+    assignment.disposition = disposition
+    assignment.save(update_fields=["cleared_at", "disposition"])
+    still_open = Assignment.objects.filter(call_id=assignment.call_id, cleared_at__isnull=True)
+    if not still_open.exists():
+        fields: dict[str, Any] = {"status": Call.Status.CLOSED, "closed_at": now, "updated_at": now}
+        if disposition:
+            fields["disposition"] = disposition
+        Call.objects.filter(pk=assignment.call_id).update(**fields)
+
+
+def call_hold(*, call_id: int, by: Any, request: Any = None) -> Call:
+    """Hold a waiting call for a department unit; after the hold it falls back (no_unit)."""
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        if call.status != Call.Status.QUEUED or call.route not in FIELD_DEPARTMENT_KINDS:
+            raise ValidationError(
+                {"call": ["only a waiting HEART or co-response call can be held for a unit"]}
+            )
+        call.status = Call.Status.HELD
+        call.held_until = timezone.now() + timedelta(minutes=settings.DISPATCH_HOLD_MINUTES)
+        call.save(update_fields=["status", "held_until", "updated_at"])
+        audit_record(
+            action="call.hold",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"until": call.held_until.isoformat()},
+        )
+    return call
+
+
+def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call:
+    """No unit of the route is free: move the call one step down its fallback chain."""
+    now = timezone.now()
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        if call.status not in (Call.Status.QUEUED, Call.Status.HELD):
+            raise ValidationError({"call": ["only a waiting call can fall back"]})
+        coverage = engine_get().coverage
+        # The next service of the chain that is on duty now (POLICE always is).
+        chain = [r for r in coverage.chain(call.route) if coverage.on_duty(r, now)]
+        if not chain:
+            raise ValidationError({"call": [f"{call.route} has no fallback on duty"]})
+        previous = call.route
+        call.route = chain[0]
+        call.unserved_reason = "no_unit"
+        call.status = Call.Status.QUEUED
+        call.held_until = None
+        call.explanation = f"{call.explanation}; no {previous} unit: {call.route}"[-300:]
+        call.save(
+            update_fields=[
+                "route",
+                "unserved_reason",
+                "status",
+                "held_until",
+                "explanation",
+                "updated_at",
+            ]
+        )
+        TriageRecord.objects.create(
+            call=call,
+            kind=TriageRecord.Kind.FALLBACK,
+            at=now,
+            call_type=call.call_type_id,
+            answers=call.answers,
+            eligible_route=call.eligible_route,
+            route=call.route,
+            priority=call.priority,
+            rule=call.rule,
+            ruleset_version=call.ruleset_version,
+            unserved_reason="no_unit",
+            explanation=call.explanation,
+            by=_user(by),
+        )
+        FieldEvent.objects.create(
+            call=call,
+            kind=FieldEvent.Kind.HOLD_FALLBACK,
+            at=now,
+            reason=f"{previous} -> {call.route}",
+            by=_user(by),
+        )
+        audit_record(
+            action="call.fallback",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"from": previous, "to": call.route},
+        )
+    return call
+
+
+def holds_expired_fall_back(*, now: Any = None) -> int:
+    """Beat's sweep: every held call past its hold falls back. Safe to run concurrently."""
+    now = now or timezone.now()
+    moved = 0
+    expired = Call.objects.filter(status=Call.Status.HELD, held_until__lte=now)
+    for call_id in expired.values_list("pk", flat=True):
+        try:
+            call_fall_back(call_id=call_id)
+        except ValidationError:
+            continue  # assigned or released by a dispatcher meanwhile
+        moved += 1
+    return moved
+
+
+def backup_request(
+    *, call_id: int, unit_id: int, reason: str, by: Any, request: Any = None
+) -> FieldEvent:
+    """A department team on scene asks for police backup."""
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        assignment = call.assignments.filter(unit_id=unit_id, cleared_at__isnull=True).first()
+        if assignment is None:
+            raise ValidationError({"unit": ["the unit is not on this call"]})
+        if assignment.unit.kind not in FIELD_DEPARTMENT_KINDS:
+            raise ValidationError({"unit": ["only a HEART or co-response unit requests backup"]})
+        event = FieldEvent.objects.create(
+            call=call,
+            unit_id=unit_id,
+            kind=FieldEvent.Kind.BACKUP_REQUESTED,
+            at=timezone.now(),
+            reason=reason.strip()[:500],
+            by=_user(by),
+        )
+        Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
+        audit_record(
+            action="call.backup_request",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"unit": assignment.unit.name, "reason": event.reason},
+        )
+    return event
+
+
+def handoff_record(*, call_id: int, reason: str, by: Any, request: Any = None) -> FieldEvent:
+    """Police on a call ask the department to take it over: the call is rerouted to HEART."""
+    now = timezone.now()
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        if call.route == "HEART":
+            raise ValidationError({"call": ["the call is already routed to HEART"]})
+        previous = call.route
+        call.route = "HEART"
+        if not call.assignments.filter(cleared_at__isnull=True, unit__kind="HEART").exists():
+            call.status = (
+                Call.Status.QUEUED
+                if not call.assignments.filter(cleared_at__isnull=True).exists()
+                else Call.Status.ACTIVE
+            )
+        call.save(update_fields=["route", "status", "updated_at"])
+        event = FieldEvent.objects.create(
+            call=call,
+            kind=FieldEvent.Kind.HANDOFF,
+            at=now,
+            reason=reason.strip()[:500],
+            by=_user(by),
+        )
+        audit_record(
+            action="call.handoff",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"from": previous, "reason": event.reason},
+        )
+    return event

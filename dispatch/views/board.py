@@ -1,0 +1,233 @@
+"""The dispatcher's board and call page: queue, units, map, assignment and field events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from dispatch import selectors
+from dispatch.forms import AssignForm, ReasonForm, StatusForm
+from dispatch.models import Unit
+from dispatch.services import (
+    UnitUnavailable,
+    backup_request,
+    call_fall_back,
+    call_hold,
+    handoff_record,
+    unit_assign,
+    unit_status_set,
+)
+from dispatch.views.common import flash_error
+from heart.http import HtmxHttpRequest
+
+ETAG_HEADER = "X-Board-Etag"
+
+
+def board_context() -> dict[str, Any]:
+    now = timezone.now()
+    waiting = list(selectors.waiting_calls())
+    active = list(selectors.active_calls())
+    units = list(selectors.units_with_calls())
+    by_kind: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_kind.setdefault(unit.kind, []).append(unit)
+    map_data = {
+        "calls": [
+            {
+                "id": c.pk,
+                "lat": c.lat,
+                "lon": c.lon,
+                "route": c.route,
+                "priority": c.priority,
+                "label": f"#{c.pk} {c.call_type.label}",
+                "waiting": c.status != "active",
+            }
+            for c in (*waiting, *active)
+            if c.lat is not None and c.lon is not None
+        ],
+        "units": [
+            {
+                "id": u.pk,
+                "lat": u.lat,
+                "lon": u.lon,
+                "name": u.name,
+                "kind": u.kind,
+                "status": u.status,
+            }
+            for u in units
+            if u.lat is not None and u.lon is not None
+        ],
+        "tiles": settings.MAP_TILE_URL,
+        "center": list(settings.MAP_CENTER),
+    }
+    return {
+        "now": now,
+        "waiting": waiting,
+        "active": active,
+        "units_by_kind": sorted(by_kind.items()),
+        "warn_after": selectors.WAIT_WARNING_MINUTES,
+        "map_data": map_data,
+        "hold_minutes": settings.DISPATCH_HOLD_MINUTES,
+    }
+
+
+@require_GET
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def board(request: HtmxHttpRequest) -> HttpResponse:
+    etag = selectors.board_etag()
+    if request.htmx:
+        # The poll: nothing changed since the client's copy -> 204, htmx keeps the page as is.
+        if request.headers.get(ETAG_HEADER) == etag:
+            return HttpResponse(status=204)
+        response = render(request, "dispatch/board.html#live", {**board_context(), "etag": etag})
+    else:
+        response = render(request, "dispatch/board.html", {**board_context(), "etag": etag})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = selectors.call_detail(call_id)
+    if call is None:
+        raise Http404("no such call")
+    available = Unit.objects.filter(status=Unit.Status.AVAILABLE).exclude(kind="CCD")
+    return render(
+        request,
+        "dispatch/call.html",
+        {
+            "call": call,
+            "recommended": selectors.recommended_units(call),
+            "other_units": available.exclude(kind=call.route).order_by("kind", "name"),
+            "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
+            "statuses": Unit.Status.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _back(call_id: int) -> HttpResponse:
+    return redirect(reverse("dispatch:call", args=[call_id]))
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def assign(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "unit: choose a unit to assign")
+        return _back(call_id)
+    try:
+        assignment = unit_assign(
+            call_id=call_id, unit_id=form.cleaned_data["unit"], by=request.user, request=request
+        )
+    except UnitUnavailable as exc:
+        messages.error(request, f"{exc.unit.name if exc.unit else 'unit'}: {exc}")
+        return _back(call_id) if not request.htmx else HttpResponse(str(exc), status=409)
+    except ValidationError as exc:
+        flash_error(request, exc)
+        return _back(call_id)
+    messages.success(request, f"{assignment.unit.name} assigned to call {call_id}.")
+    return (
+        redirect(reverse("dispatch:board"))
+        if request.POST.get("next") == "board"
+        else _back(call_id)
+    )
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def unit_status(request: HttpRequest, unit_id: int) -> HttpResponse:
+    form = StatusForm(request.POST)
+    call_id = request.POST.get("call")
+    if not form.is_valid():
+        messages.error(request, "status: choose one of the unit statuses")
+    else:
+        try:
+            unit = unit_status_set(
+                unit_id=unit_id,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                request=request,
+            )
+            messages.success(request, f"{unit.name} is now {unit.get_status_display()}.")
+        except ValidationError as exc:
+            flash_error(request, exc)
+    if call_id and call_id.isdigit():
+        return _back(int(call_id))
+    return redirect(reverse("dispatch:board"))
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def hold(request: HttpRequest, call_id: int) -> HttpResponse:
+    try:
+        call = call_hold(call_id=call_id, by=request.user, request=request)
+        messages.success(
+            request,
+            f"Call {call_id} held for {call.route} until "
+            f"{timezone.localtime(call.held_until):%H:%M}.",
+        )
+    except ValidationError as exc:
+        flash_error(request, exc)
+    return _back(call_id)
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def fall_back(request: HttpRequest, call_id: int) -> HttpResponse:
+    try:
+        call = call_fall_back(call_id=call_id, by=request.user, request=request)
+        messages.success(request, f"Call {call_id} fell back to {call.route} (no unit).")
+    except ValidationError as exc:
+        flash_error(request, exc)
+    return _back(call_id)
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def handoff(request: HttpRequest, call_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "reason: say why police are handing the call over")
+        return _back(call_id)
+    try:
+        handoff_record(
+            call_id=call_id, reason=form.cleaned_data["reason"], by=request.user, request=request
+        )
+        messages.success(request, f"Handoff recorded: call {call_id} now routed to HEART.")
+    except ValidationError as exc:
+        flash_error(request, exc)
+    return _back(call_id)
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def backup(request: HttpRequest, call_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    unit_id = request.POST.get("unit", "")
+    if not form.is_valid() or not unit_id.isdigit():
+        messages.error(request, "reason: say why backup is needed")
+        return _back(call_id)
+    try:
+        backup_request(
+            call_id=call_id,
+            unit_id=int(unit_id),
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            request=request,
+        )
+        messages.warning(request, f"Police backup requested on call {call_id}.")
+    except ValidationError as exc:
+        flash_error(request, exc)
+    return _back(call_id)

@@ -1,0 +1,208 @@
+"""The CCD phone queue and the responder's phone view (my unit, my call, clearing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from dispatch import selectors
+from dispatch.forms import CcdConvertForm, CcdResolveForm, ClearForm, ReasonForm, StatusForm
+from dispatch.models import Unit
+from dispatch.services import (
+    FeltSafe,
+    Referral,
+    backup_request,
+    call_clear,
+    ccd_convert,
+    ccd_resolve,
+    unit_status_set,
+)
+from dispatch.views.common import error_text, flash_error
+
+RESPONDER_STATUSES = [
+    Unit.Status.EN_ROUTE,
+    Unit.Status.ON_SCENE,
+    Unit.Status.TRANSPORTING,
+    Unit.Status.AVAILABLE,
+    Unit.Status.OUT_OF_SERVICE,
+]
+
+
+@require_GET
+@permission_required("dispatch.work_ccd_queue", raise_exception=True)
+def ccd_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "dispatch/ccd_queue.html",
+        {
+            "calls": list(selectors.phone_queue()),
+            "resolve_form": CcdResolveForm(),
+            "convert_form": CcdConvertForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required("dispatch.work_ccd_queue", raise_exception=True)
+def ccd_resolve_view(request: HttpRequest, call_id: int) -> HttpResponse:
+    form = CcdResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "disposition: choose how the call was resolved")
+    else:
+        try:
+            ccd_resolve(
+                call_id=call_id,
+                disposition=form.cleaned_data["disposition"],
+                by=request.user,
+                request=request,
+            )
+            messages.success(request, f"Call {call_id} resolved by phone.")
+        except ValidationError as exc:
+            flash_error(request, exc)
+    return redirect(reverse("dispatch:ccd_queue"))
+
+
+@require_POST
+@permission_required("dispatch.work_ccd_queue", raise_exception=True)
+def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
+    form = CcdConvertForm(request.POST)
+    form.is_valid()
+    try:
+        call = ccd_convert(
+            call_id=call_id,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            request=request,
+        )
+        messages.success(request, f"Call {call_id} converted to a field response: {call.route}.")
+    except ValidationError as exc:
+        flash_error(request, exc)
+    return redirect(reverse("dispatch:ccd_queue"))
+
+
+def _my_unit_or_none(request: HttpRequest) -> Unit | None:
+    return selectors.unit_of(request.user)
+
+
+@require_GET
+@permission_required("dispatch.respond_call", raise_exception=True)
+def responder(request: HttpRequest) -> HttpResponse:
+    unit = _my_unit_or_none(request)
+    assignment = selectors.open_assignment(unit) if unit else None
+    members = list(unit.members.all()) if unit else []
+    return render(
+        request,
+        "dispatch/responder.html",
+        {
+            "unit": unit,
+            "assignment": assignment,
+            "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
+            "clear_form": ClearForm(members=members),
+        },
+    )
+
+
+@require_POST
+@permission_required("dispatch.respond_call", raise_exception=True)
+def responder_status(request: HttpRequest) -> HttpResponse:
+    unit = _my_unit_or_none(request)
+    form = StatusForm(request.POST)
+    if unit is None:
+        messages.error(request, "unit: you are not a member of any unit")
+    elif not form.is_valid():
+        messages.error(request, "status: choose one of the unit statuses")
+    else:
+        try:
+            unit_status_set(
+                unit_id=unit.pk,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            flash_error(request, exc)
+    return redirect(reverse("dispatch:responder"))
+
+
+@require_POST
+@permission_required("dispatch.respond_call", raise_exception=True)
+def responder_backup(request: HttpRequest) -> HttpResponse:
+    unit = _my_unit_or_none(request)
+    assignment = selectors.open_assignment(unit) if unit else None
+    form = ReasonForm(request.POST)
+    if assignment is None or unit is None:
+        messages.error(request, "call: your unit is not on a call")
+    elif not form.is_valid():
+        messages.error(request, "reason: say why you need police backup")
+    else:
+        try:
+            backup_request(
+                call_id=assignment.call_id,
+                unit_id=unit.pk,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            )
+            messages.warning(request, "Police backup requested: dispatch has been alerted.")
+        except ValidationError as exc:
+            flash_error(request, exc)
+    return redirect(reverse("dispatch:responder"))
+
+
+def clear_inputs(form: ClearForm) -> dict[str, Any]:
+    """The service arguments from a valid clearing form."""
+    d = form.cleaned_data
+    referral = None
+    if d.get("referral_consent") in ("yes", "no"):
+        referral = Referral(
+            consent=d["referral_consent"] == "yes",
+            needs=list(d.get("needs") or []),
+            person_name=(d.get("person_name") or "").strip(),
+            date_of_birth=d.get("date_of_birth"),
+            phone=(d.get("phone") or "").strip(),
+        )
+    felt = [FeltSafe(responder_id=m.pk, safe=d[f"safe_{m.pk}"] == "yes") for m in form.members]
+    return {"disposition": d["disposition"], "felt_safe": felt, "referral": referral}
+
+
+@require_POST
+@permission_required("dispatch.respond_call", raise_exception=True)
+def responder_clear(request: HttpRequest) -> HttpResponse:
+    unit = _my_unit_or_none(request)
+    assignment = selectors.open_assignment(unit) if unit else None
+    if unit is None or assignment is None:
+        messages.error(request, "call: your unit is not on a call")
+        return redirect(reverse("dispatch:responder"))
+    form = ClearForm(request.POST, members=list(unit.members.all()))
+    if form.is_valid():
+        try:
+            call = call_clear(
+                call_id=assignment.call_id,
+                unit_id=unit.pk,
+                by=request.user,
+                request=request,
+                **clear_inputs(form),
+            )
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"Call {call.pk} cleared: {call.get_disposition_display()}.")
+            return redirect(reverse("dispatch:responder"))
+    return render(
+        request,
+        "dispatch/responder.html",
+        {
+            "unit": unit,
+            "assignment": assignment,
+            "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
+            "clear_form": form,
+        },
+        status=400,
+    )

@@ -1,0 +1,165 @@
+"""Call intake: the keyboard-first form, the live recommendation and the side panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
+from dispatch.selectors import possible_duplicates, prior_calls
+from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
+from dispatch.views.common import error_text
+from heart.models import Person
+from triage.engine import ANSWER_CHOICES
+from triage.models import CallType, CallTypeMapping
+
+
+def _call_type_options() -> list[str]:
+    """Type-ahead entries: codes with labels, then the mapped external labels."""
+    options = [
+        f"{code} — {label}"
+        for code, label in CallType.objects.filter(active=True).values_list("code", "label")
+    ]
+    options += sorted(set(CallTypeMapping.objects.values_list("external_label", flat=True)))
+    return options
+
+
+def _person_context(person_ids: list[int]) -> dict[str, Any]:
+    from care_navigation.selectors import familiar_neighbor_ids, open_case_for_people
+
+    return {
+        "familiar": familiar_neighbor_ids(person_ids),
+        "open_cases": open_case_for_people(person_ids),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("dispatch.log_call", raise_exception=True)
+def intake(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = IntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                call, created = call_create(
+                    by=request.user,
+                    data=form.call_input(),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                for field, problems in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            except IdempotencyConflict as exc:
+                form.add_error(None, str(exc))
+            except PermissionDenied as exc:
+                form.add_error("override_route", str(exc))
+            else:
+                verb = (
+                    f"linked to call {call.duplicate_of_id}"
+                    if call.duplicate_of_id
+                    else f"queued for {call.route} {call.priority}"
+                )
+                messages.success(
+                    request,
+                    f"Call {call.pk} saved{'' if created else ' (already saved)'}: {verb}.",
+                )
+                return redirect(reverse("dispatch:intake"))
+        status = 400
+    else:
+        form = IntakeForm.blank()
+        status = 200
+    return render(
+        request,
+        "dispatch/intake.html",
+        {
+            "form": form,
+            "questions": [form[name] for name in QUESTIONS],
+            "required_questions": REQUIRED_FOR_BEHAVIORAL,
+            "call_type_options": _call_type_options(),
+            "recommendation": _recommend(form) if request.method == "POST" else None,
+        },
+        status=status,
+    )
+
+
+def _recommend(form: IntakeForm) -> dict[str, Any]:
+    """The route the rules give for what is on the form now; errors by field, never a 500."""
+    data = form.data
+    raw_type = (data.get("call_type") or "").strip()
+    if not raw_type:
+        return {"empty": True}
+    probe = IntakeForm(data)
+    probe.is_valid()
+    code = probe.cleaned_data.get("call_type")
+    if not code:
+        return {"error": f"call type: {raw_type!r} is not a known call type or mapped label"}
+    answers = {q: str(data.get(q)) for q in QUESTIONS if data.get(q)}
+    bad = [q for q, v in answers.items() if v not in ANSWER_CHOICES[q]]
+    if bad:
+        return {"error": f"{bad[0]}: {answers[bad[0]]!r} is not a valid answer"}
+    try:
+        result = triage_evaluate(
+            call_type=code,
+            answers=answers,
+            received_at=probe.cleaned_data.get("received_at") or timezone.now(),
+        )
+    except ValidationError as exc:
+        return {"error": error_text(exc)}
+    family = probe.call_type_family
+    missing = [q for q in REQUIRED_FOR_BEHAVIORAL if family == "behavioral" and not answers.get(q)]
+    return {"result": result, "missing": missing, "family": family}
+
+
+@require_POST
+@permission_required("dispatch.log_call", raise_exception=True)
+def recommend(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST)
+    return render(
+        request, "dispatch/intake.html#recommendation", {"recommendation": _recommend(form)}
+    )
+
+
+@require_POST
+@permission_required("dispatch.log_call", raise_exception=True)
+def context_panel(request: HttpRequest) -> HttpResponse:
+    """Prior calls, duplicates, the person's flags: beside the form, refreshed as it fills."""
+    address = (request.POST.get("address") or "").strip()[:200]
+    lat = _float_or_none(request.POST.get("lat"))
+    lon = _float_or_none(request.POST.get("lon"))
+    person_id = _int_or_none(request.POST.get("person_id"))
+    name = (request.POST.get("caller_name") or "").strip()
+    people = list(Person.objects.filter(name__icontains=name)[:8]) if len(name) >= 3 else []
+    if person_id and not any(p.pk == person_id for p in people):
+        chosen = Person.objects.filter(pk=person_id).first()
+        if chosen is not None:
+            people.insert(0, chosen)
+    context = {
+        "duplicates": possible_duplicates(address=address, lat=lat, lon=lon),
+        "prior": prior_calls(address=address, person_id=person_id) if address or person_id else [],
+        "people": people,
+        "person_id": person_id,
+        **_person_context([p.pk for p in people]),
+    }
+    return render(request, "dispatch/intake.html#context", context)
+
+
+def _float_or_none(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
