@@ -43,7 +43,9 @@ class IntakeForm(forms.Form):
     zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
     caller_name = forms.CharField(max_length=200, required=False)
     callback_number = forms.CharField(max_length=40, required=False)
-    narrative = forms.CharField(max_length=5000, required=False, widget=forms.Textarea)
+    narrative = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     person_id = forms.IntegerField(required=False, min_value=1)
     override_route = forms.ChoiceField(
         choices=[("", "— keep the recommendation —"), *((r, r) for r in ROUTES)], required=False

@@ -26,13 +26,13 @@ DISPOSITIONS = [
 
 class Unit(models.Model):
     class Status(models.TextChoices):
-        AVAILABLE = "available"
-        DISPATCHED = "dispatched"
-        EN_ROUTE = "en_route"
-        ON_SCENE = "on_scene"
-        TRANSPORTING = "transporting"
-        OUT_OF_SERVICE = "out_of_service"
-        OFF_DUTY = "off_duty"
+        AVAILABLE = "available", "Available"
+        DISPATCHED = "dispatched", "Dispatched"
+        EN_ROUTE = "en_route", "En route"
+        ON_SCENE = "on_scene", "On scene"
+        TRANSPORTING = "transporting", "Transporting"
+        OUT_OF_SERVICE = "out_of_service", "Out of service"
+        OFF_DUTY = "off_duty", "Off duty"
 
     name = models.CharField(max_length=40, unique=True)
     kind = models.CharField(max_length=16, choices=ROUTE_CHOICES)

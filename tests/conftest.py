@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -21,6 +23,13 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture
+def seeded(transactional_db: None) -> None:
+    """Transactional tests flush every table: put the seeded defaults and the roles back."""
+    importlib.import_module("triage.migrations.0002_seed_defaults").seed(apps, None)
+    roles.sync_role_groups()
 
 
 @pytest.fixture

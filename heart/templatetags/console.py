@@ -17,6 +17,12 @@ def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
 
 
 @register.filter
+def spaced(code: str | None) -> str:
+    """`outside_hours` -> `outside hours`."""
+    return (code or "").replace("_", " ")
+
+
+@register.filter
 def epoch_ms(value: datetime | None) -> int | str:
     """Milliseconds since the epoch, for live timers in the browser."""
     if value is None:

@@ -1,25 +1,15 @@
-import importlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 
 from dispatch.models import Unit
 from dispatch.services import CallInput, call_create
-from heart.roles import sync_role_groups
 from tests.factories import UnitFactory
 
 NY = ZoneInfo("America/New_York")
 # A Tuesday afternoon: HEART (07-19) and co-response (09-21) are on duty.
 AFTERNOON = datetime(2026, 3, 10, 14, 5, tzinfo=NY)
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """Transactional tests flush the tables: put the seeded defaults and roles back."""
-    importlib.import_module("triage.migrations.0002_seed_defaults").seed(apps, None)
-    sync_role_groups()
 
 
 @pytest.fixture

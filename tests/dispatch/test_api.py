@@ -31,29 +31,41 @@ def test_it_creates_a_call_once_per_idempotency_key(call_taker):
     assert first.status_code == 201, first.content
     body = first.json()
     assert {k: body[k] for k in ("status", "route", "priority", "rule", "ruleset_version")} == {
-        "status": "queued", "route": "HEART", "priority": "P2", "rule": "R8-community",
-        "ruleset_version": 1}
+        "status": "queued",
+        "route": "HEART",
+        "priority": "P2",
+        "rule": "R8-community",
+        "ruleset_version": 1,
+    }
     assert body["explanation"] == "Welfare check, no weapon, no violence: HEART (R8-community)"
     again = client.post("/api/v1/calls/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
     assert again.status_code == 200 and again.json()["id"] == body["id"]
-    other = client.post("/api/v1/calls/", {**BODY, "narrative": "different"}, format="json",
-                        HTTP_IDEMPOTENCY_KEY="abc-1")
+    other = client.post(
+        "/api/v1/calls/",
+        {**BODY, "narrative": "different"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="abc-1",
+    )
     assert other.status_code == 409
     assert Call.objects.count() == 1
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"call_type": "NOT_A_TYPE"}, "call_type"),
-    ({"answers": {"weapon": "maybe"}}, "answers"),
-    ({"answers": {"wepon": "no"}}, "answers"),
-    ({"received_at": "yesterday"}, "received_at"),
-    ({"lat": 200}, "lat"),
-    ({"lat": None, "lon": 3.0}, "lon"),
-    ({"address": "x" * 201}, "address"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"call_type": "NOT_A_TYPE"}, "call_type"),
+        ({"answers": {"weapon": "maybe"}}, "answers"),
+        ({"answers": {"wepon": "no"}}, "answers"),
+        ({"received_at": "yesterday"}, "received_at"),
+        ({"lat": 200}, "lat"),
+        ({"lat": None, "lon": 3.0}, "lon"),
+        ({"address": "x" * 201}, "address"),
+    ],
+)
 def test_it_names_the_field_of_bad_input(call_taker, change, field):
-    response = api(call_taker).post("/api/v1/calls/", {**BODY, **change}, format="json",
-                                    HTTP_IDEMPOTENCY_KEY="k")
+    response = api(call_taker).post(
+        "/api/v1/calls/", {**BODY, **change}, format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
     assert response.status_code == 400
     assert field in response.json()
     assert not Call.objects.exists()
@@ -65,16 +77,21 @@ def test_it_requires_an_idempotency_key(call_taker):
 
 
 def test_it_accepts_a_mapped_external_label(call_taker):
-    response = api(call_taker).post("/api/v1/calls/", {**BODY, "call_type": "CRISIS"},
-                                    format="json", HTTP_IDEMPOTENCY_KEY="ext")
+    response = api(call_taker).post(
+        "/api/v1/calls/", {**BODY, "call_type": "CRISIS"}, format="json", HTTP_IDEMPOTENCY_KEY="ext"
+    )
     assert response.status_code == 201
     assert Call.objects.get().call_type_id == "MENTAL_HEALTH"
 
 
 def test_it_assigns_and_answers_409_for_a_busy_unit(call_taker, dispatcher, heart_unit):
     client = api(call_taker)
-    ids = [client.post("/api/v1/calls/", {**BODY, "zone": str(i)}, format="json",
-                       HTTP_IDEMPOTENCY_KEY=f"k{i}").json()["id"] for i in range(2)]
+    ids = [
+        client.post(
+            "/api/v1/calls/", {**BODY, "zone": str(i)}, format="json", HTTP_IDEMPOTENCY_KEY=f"k{i}"
+        ).json()["id"]
+        for i in range(2)
+    ]
     d = api(dispatcher)
     ok = d.post(f"/api/v1/calls/{ids[0]}/assign/", {"unit": heart_unit.pk}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "active"
@@ -82,32 +99,44 @@ def test_it_assigns_and_answers_409_for_a_busy_unit(call_taker, dispatcher, hear
     assert busy.status_code == 409 and busy.json()["detail"] == "unit already assigned"
 
 
-def test_it_lets_responders_move_only_their_own_unit(dispatcher, responder, heart_unit,
-                                                      police_unit, make_call):
+def test_it_lets_responders_move_only_their_own_unit(
+    dispatcher, responder, heart_unit, police_unit, make_call
+):
     call = make_call()
-    api(dispatcher).post(f"/api/v1/calls/{call.pk}/assign/", {"unit": heart_unit.pk},
-                         format="json")
+    api(dispatcher).post(f"/api/v1/calls/{call.pk}/assign/", {"unit": heart_unit.pk}, format="json")
     r = api(responder)
-    assert r.post(f"/api/v1/units/{heart_unit.pk}/status/", {"status": "en_route"},
-                  format="json").status_code == 200
-    assert r.post(f"/api/v1/units/{police_unit.pk}/status/", {"status": "available"},
-                  format="json").status_code == 403
+    assert (
+        r.post(
+            f"/api/v1/units/{heart_unit.pk}/status/", {"status": "en_route"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        r.post(
+            f"/api/v1/units/{police_unit.pk}/status/", {"status": "available"}, format="json"
+        ).status_code
+        == 403
+    )
     bad = r.post(f"/api/v1/units/{heart_unit.pk}/status/", {"status": "asleep"}, format="json")
     assert bad.status_code == 400 and "status" in bad.json()
 
 
 def test_it_clears_with_felt_safe_through_the_api(dispatcher, responder, heart_unit, make_call):
     call = make_call()
-    api(dispatcher).post(f"/api/v1/calls/{call.pk}/assign/", {"unit": heart_unit.pk},
-                         format="json")
+    api(dispatcher).post(f"/api/v1/calls/{call.pk}/assign/", {"unit": heart_unit.pk}, format="json")
     r = api(responder)
-    missing = r.post(f"/api/v1/calls/{call.pk}/clear/",
-                     {"disposition": "resolved_on_scene"}, format="json")
+    missing = r.post(
+        f"/api/v1/calls/{call.pk}/clear/", {"disposition": "resolved_on_scene"}, format="json"
+    )
     assert missing.status_code == 400 and "felt_safe" in missing.json()
-    ok = r.post(f"/api/v1/calls/{call.pk}/clear/", {
-        "disposition": "resolved_on_scene",
-        "felt_safe": [{"responder": responder.pk, "safe": True}],
-    }, format="json")
+    ok = r.post(
+        f"/api/v1/calls/{call.pk}/clear/",
+        {
+            "disposition": "resolved_on_scene",
+            "felt_safe": [{"responder": responder.pk, "safe": True}],
+        },
+        format="json",
+    )
     assert ok.status_code == 200 and ok.json()["status"] == "closed"
 
 
@@ -120,8 +149,9 @@ def test_it_serves_the_board_with_an_etag(dispatcher, make_call, heart_unit):
     assert unchanged.status_code == 304
 
 
-def test_it_lists_units_by_kind_and_status_and_tells_me_who_i_am(dispatcher, responder,
-                                                                  heart_unit, police_unit):
+def test_it_lists_units_by_kind_and_status_and_tells_me_who_i_am(
+    dispatcher, responder, heart_unit, police_unit
+):
     units = api(dispatcher).get("/api/v1/units/?kind=HEART&status=available").json()
     assert [u["name"] for u in units] == ["HEART-1"]
     assert api(dispatcher).get("/api/v1/units/?kind=BOAT").status_code == 400
@@ -134,13 +164,16 @@ def test_it_keeps_calls_from_roles_without_access(navigator, make_call):
     client = api(navigator)
     assert client.get("/api/v1/calls/").status_code == 403
     assert client.get(f"/api/v1/calls/{call.pk}/").status_code == 403
-    assert client.post("/api/v1/calls/", BODY, format="json",
-                       HTTP_IDEMPOTENCY_KEY="n").status_code == 403
+    assert (
+        client.post("/api/v1/calls/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="n").status_code
+        == 403
+    )
 
 
 def test_it_defaults_received_at_to_now(call_taker):
     body = {k: v for k, v in BODY.items() if k != "received_at"}
-    response = api(call_taker).post("/api/v1/calls/", body, format="json",
-                                    HTTP_IDEMPOTENCY_KEY="now")
+    response = api(call_taker).post(
+        "/api/v1/calls/", body, format="json", HTTP_IDEMPOTENCY_KEY="now"
+    )
     assert response.status_code == 201
     assert Call.objects.get().received_at > AFTERNOON

@@ -2,7 +2,6 @@
 
 import threading
 
-import pytest
 from django.db import connection
 
 from dispatch.models import Assignment, Call
@@ -17,9 +16,15 @@ def test_it_gives_exactly_one_success_to_concurrent_assignments(seeded):
     dispatcher = UserFactory(username="racer")
     unit = UnitFactory(name="HEART-R", kind="HEART")
     calls = [
-        call_create(by=None, data=CallInput(call_type="WELFARE_CHECK", received_at=AFTERNOON,
-                                            zone=str(i),
-                                            answers={"weapon": "no", "violence": "no"}))[0]
+        call_create(
+            by=None,
+            data=CallInput(
+                call_type="WELFARE_CHECK",
+                received_at=AFTERNOON,
+                zone=str(i),
+                answers={"weapon": "no", "violence": "no"},
+            ),
+        )[0]
         for i in range(THREADS)
     ]
     barrier = threading.Barrier(THREADS)

@@ -16,7 +16,11 @@ def test_it_triages_and_queues_a_welfare_check_for_heart(call_taker):
     call, created = call_create(by=call_taker, data=welfare_check())
     assert created
     assert (call.status, call.eligible_route, call.route, call.priority) == (
-        "queued", "HEART", "HEART", "P2")
+        "queued",
+        "HEART",
+        "HEART",
+        "P2",
+    )
     assert (call.rule, call.ruleset_version) == ("R8-community", 1)
     assert call.explanation == "Welfare check, no weapon, no violence: HEART (R8-community)"
     assert call.triage_records.get().kind == TriageRecord.Kind.INTAKE
@@ -27,15 +31,26 @@ def test_it_falls_back_outside_hours_and_says_why(call_taker):
     night = welfare_check(received_at=welfare_check().received_at.replace(hour=20, minute=0))
     call, _ = call_create(by=call_taker, data=night)
     assert (call.eligible_route, call.route, call.unserved_reason) == (
-        "HEART", "CO_RESPONSE", "outside_hours")
+        "HEART",
+        "CO_RESPONSE",
+        "outside_hours",
+    )
     assert "HEART off duty at 20:00: CO_RESPONSE" in call.explanation
 
 
 def test_it_sends_phone_calls_to_the_ccd_queue(call_taker):
-    call, _ = call_create(by=call_taker, data=welfare_check(
-        call_type="MENTAL_HEALTH",
-        answers={"weapon": "no", "violence": "no", "caller_is_subject": "yes",
-                 "wants_in_person": "no"}))
+    call, _ = call_create(
+        by=call_taker,
+        data=welfare_check(
+            call_type="MENTAL_HEALTH",
+            answers={
+                "weapon": "no",
+                "violence": "no",
+                "caller_is_subject": "yes",
+                "wants_in_person": "no",
+            },
+        ),
+    )
     assert (call.route, call.status) == ("CCD", "phone")
 
 
@@ -49,10 +64,17 @@ def test_it_gives_one_call_for_a_repeated_key_and_refuses_a_reused_one(call_take
 
 
 def test_it_keeps_the_recommendation_beside_an_override(call_taker):
-    call, _ = call_create(by=call_taker, data=welfare_check(
-        override_route="CO_RESPONSE", override_reason="caller mentions a history of violence"))
+    call, _ = call_create(
+        by=call_taker,
+        data=welfare_check(
+            override_route="CO_RESPONSE", override_reason="caller mentions a history of violence"
+        ),
+    )
     assert (call.eligible_route, call.route, call.unserved_reason) == (
-        "HEART", "CO_RESPONSE", "override")
+        "HEART",
+        "CO_RESPONSE",
+        "override",
+    )
     kinds = list(call.triage_records.values_list("kind", "route"))
     assert kinds == [("intake", "HEART"), ("override", "CO_RESPONSE")]
     entry = AuditEntry.objects.get(action="call.override")
@@ -64,15 +86,17 @@ def test_it_requires_a_reason_and_the_permission_to_override(call_taker, ccd_cli
         call_create(by=call_taker, data=welfare_check(override_route="POLICE"))
     assert "override_reason" in error.value.message_dict
     with pytest.raises(PermissionDenied):
-        call_create(by=ccd_clinician, data=welfare_check(override_route="POLICE",
-                                                         override_reason="x"))
+        call_create(
+            by=ccd_clinician, data=welfare_check(override_route="POLICE", override_reason="x")
+        )
     assert not Call.objects.exists()
 
 
 def test_it_links_a_duplicate_to_the_open_incident(call_taker, make_call):
     incident = make_call()
-    duplicate, _ = call_create(by=call_taker, data=welfare_check(duplicate_of=incident.pk,
-                                                                 narrative="second caller"))
+    duplicate, _ = call_create(
+        by=call_taker, data=welfare_check(duplicate_of=incident.pk, narrative="second caller")
+    )
     assert duplicate.status == "linked" and duplicate.duplicate_of_id == incident.pk
     assert FieldEvent.objects.filter(call=incident, kind="duplicate_linked").exists()
 
@@ -82,8 +106,9 @@ def test_it_names_the_field_of_bad_input(call_taker):
         call_create(by=call_taker, data=welfare_check(answers={"weapon": "maybe"}))
     assert any("weapon" in key for key in error.value.message_dict)
     with pytest.raises(ValidationError) as error:
-        call_create(by=call_taker, data=welfare_check(
-            received_at=timezone.now() + timedelta(hours=2)))
+        call_create(
+            by=call_taker, data=welfare_check(received_at=timezone.now() + timedelta(hours=2))
+        )
     assert "received_at" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         call_create(by=call_taker, data=welfare_check(duplicate_of=999999))

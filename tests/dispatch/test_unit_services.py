@@ -45,7 +45,9 @@ def test_it_refuses_a_busy_unit_with_unit_already_assigned(dispatcher, make_call
 
 def test_it_refuses_a_first_unit_of_the_wrong_kind(dispatcher, make_call, police_unit):
     call = make_call()
-    with pytest.raises(ValidationError, match="PD-1 is a POLICE unit; this call is routed to HEART"):
+    with pytest.raises(
+        ValidationError, match="PD-1 is a POLICE unit; this call is routed to HEART"
+    ):
         unit_assign(call_id=call.pk, unit_id=police_unit.pk, by=dispatcher)
 
 
@@ -73,8 +75,11 @@ def test_it_makes_department_units_clear_with_a_disposition(dispatcher, make_cal
     with pytest.raises(ValidationError, match="disposition first"):
         unit_status_set(unit_id=heart_unit.pk, status="available", by=dispatcher)
     with pytest.raises(ValidationError, match="has no call"):
-        unit_status_set(unit_id=Unit.objects.create(name="H2", kind="HEART").pk,
-                        status="on_scene", by=dispatcher)
+        unit_status_set(
+            unit_id=Unit.objects.create(name="H2", kind="HEART").pk,
+            status="on_scene",
+            by=dispatcher,
+        )
 
 
 def test_it_clears_police_units_by_status(dispatcher, call_taker, police_unit):
@@ -87,36 +92,53 @@ def test_it_clears_police_units_by_status(dispatcher, call_taker, police_unit):
     assert call.status == "closed"
 
 
-def test_it_needs_every_responders_felt_safe_answer(dispatcher, responder, make_call,
-                                                     heart_unit, make_user):
+def test_it_needs_every_responders_felt_safe_answer(
+    dispatcher, responder, make_call, heart_unit, make_user
+):
     partner = make_user("pat", "responder")
     heart_unit.members.add(partner)
     call = make_call()
     unit_assign(call_id=call.pk, unit_id=heart_unit.pk, by=dispatcher)
     with pytest.raises(ValidationError, match="missing pat"):
-        call_clear(call_id=call.pk, unit_id=heart_unit.pk, disposition="resolved_on_scene",
-                   felt_safe=[FeltSafe(responder.pk, True)], by=responder)
+        call_clear(
+            call_id=call.pk,
+            unit_id=heart_unit.pk,
+            disposition="resolved_on_scene",
+            felt_safe=[FeltSafe(responder.pk, True)],
+            by=responder,
+        )
     with pytest.raises(ValidationError, match="disposition"):
-        call_clear(call_id=call.pk, unit_id=heart_unit.pk, disposition="went_home",
-                   felt_safe=[], by=responder)
-    cleared = call_clear(call_id=call.pk, unit_id=heart_unit.pk,
-                         disposition="resolved_on_scene",
-                         felt_safe=[FeltSafe(responder.pk, True), FeltSafe(partner.pk, False)],
-                         by=responder)
+        call_clear(
+            call_id=call.pk,
+            unit_id=heart_unit.pk,
+            disposition="went_home",
+            felt_safe=[],
+            by=responder,
+        )
+    cleared = call_clear(
+        call_id=call.pk,
+        unit_id=heart_unit.pk,
+        disposition="resolved_on_scene",
+        felt_safe=[FeltSafe(responder.pk, True), FeltSafe(partner.pk, False)],
+        by=responder,
+    )
     assert (cleared.status, cleared.disposition) == ("closed", "resolved_on_scene")
     assert SafetyCheck.objects.filter(call=call).count() == 2
     heart_unit.refresh_from_db()
     assert heart_unit.status == "available"
 
 
-def test_it_counts_a_declined_referral_without_a_case(dispatcher, responder, make_call,
-                                                      heart_unit):
+def test_it_counts_a_declined_referral_without_a_case(dispatcher, responder, make_call, heart_unit):
     call = make_call()
     unit_assign(call_id=call.pk, unit_id=heart_unit.pk, by=dispatcher)
-    cleared = call_clear(call_id=call.pk, unit_id=heart_unit.pk,
-                         disposition="referred_to_care_navigation",
-                         felt_safe=[FeltSafe(responder.pk, True)],
-                         referral=Referral(consent=False), by=responder)
+    cleared = call_clear(
+        call_id=call.pk,
+        unit_id=heart_unit.pk,
+        disposition="referred_to_care_navigation",
+        felt_safe=[FeltSafe(responder.pk, True)],
+        referral=Referral(consent=False),
+        by=responder,
+    )
     assert cleared.referral_consent is False
 
 
@@ -141,22 +163,24 @@ def test_it_falls_back_to_police_when_co_response_is_off_duty(dispatcher, make_c
     assert fallen.route == "POLICE"
 
 
-def test_it_records_backup_requests_and_handoffs(dispatcher, responder, call_taker, make_call,
-                                                 heart_unit, police_unit):
+def test_it_records_backup_requests_and_handoffs(
+    dispatcher, responder, call_taker, make_call, heart_unit, police_unit
+):
     call = make_call()
     unit_assign(call_id=call.pk, unit_id=heart_unit.pk, by=dispatcher)
-    backup_request(call_id=call.pk, unit_id=heart_unit.pk, reason="crowd gathering",
-                   by=responder)
+    backup_request(call_id=call.pk, unit_id=heart_unit.pk, reason="crowd gathering", by=responder)
     from dispatch.services import call_create
 
-    theft, _ = call_create(by=call_taker, data=welfare_check(call_type="TRESPASS",
-                                                             override_route="POLICE",
-                                                             override_reason="officer nearby"))
+    theft, _ = call_create(
+        by=call_taker,
+        data=welfare_check(
+            call_type="TRESPASS", override_route="POLICE", override_reason="officer nearby"
+        ),
+    )
     handoff_record(call_id=theft.pk, reason="person in crisis, not a crime", by=dispatcher)
     theft.refresh_from_db()
     assert theft.route == "HEART"
-    assert set(FieldEvent.objects.values_list("kind", flat=True)) == {
-        "backup_requested", "handoff"}
+    assert set(FieldEvent.objects.values_list("kind", flat=True)) == {"backup_requested", "handoff"}
     with pytest.raises(ValidationError, match="only a HEART or co-response unit"):
         unit_assign(call_id=call.pk, unit_id=police_unit.pk, by=dispatcher)
         backup_request(call_id=call.pk, unit_id=police_unit.pk, reason="x", by=dispatcher)
@@ -165,16 +189,24 @@ def test_it_records_backup_requests_and_handoffs(dispatcher, responder, call_tak
 def test_it_resolves_or_converts_phone_calls(ccd_clinician, call_taker):
     from dispatch.services import call_create
 
-    answers = {"weapon": "no", "violence": "no", "caller_is_subject": "yes",
-               "wants_in_person": "no"}
-    resolved, _ = call_create(by=call_taker, data=welfare_check(call_type="MENTAL_HEALTH",
-                                                                answers=answers))
-    converted, _ = call_create(by=call_taker, data=welfare_check(call_type="MENTAL_HEALTH",
-                                                                 answers=answers, zone="2"))
+    answers = {
+        "weapon": "no",
+        "violence": "no",
+        "caller_is_subject": "yes",
+        "wants_in_person": "no",
+    }
+    resolved, _ = call_create(
+        by=call_taker, data=welfare_check(call_type="MENTAL_HEALTH", answers=answers)
+    )
+    converted, _ = call_create(
+        by=call_taker, data=welfare_check(call_type="MENTAL_HEALTH", answers=answers, zone="2")
+    )
     ccd_resolve(call_id=resolved.pk, disposition="resolved_on_scene", by=ccd_clinician)
     with time_machine.travel(AFTERNOON, tick=False):
         converted = ccd_convert(call_id=converted.pk, by=ccd_clinician, reason="wants a visit")
     assert Call.objects.get(pk=resolved.pk).status == "closed"
     assert (converted.status, converted.route) == ("queued", "HEART")
     assert list(converted.triage_records.order_by("id").values_list("route", flat=True)) == [
-        "CCD", "HEART"]
+        "CCD",
+        "HEART",
+    ]

@@ -1,0 +1,162 @@
+"""The console pages with and without htmx, and what each role may reach."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dispatch.models import Call
+from tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = {
+    "call_type": "WELFARE_CHECK — Welfare check",
+    "weapon": "no",
+    "violence": "no",
+    "address": "101 City Hall Plaza",
+    "received_at": "2026-03-10T14:05:00-04:00",
+    "idempotency_key": "form-key-1",
+}
+
+
+def test_it_saves_a_call_from_the_form_once_however_often_it_is_posted(client_for, call_taker):
+    client = client_for(call_taker)
+    page = client.get("/dispatch/intake/").content.decode()
+    assert re.search(r'name="idempotency_key" value="[0-9a-f]{32}"', page)
+    first = client.post("/dispatch/intake/", INTAKE)
+    again = client.post("/dispatch/intake/", INTAKE)  # a double click, a retried request
+    assert first.status_code == again.status_code == 302
+    assert Call.objects.count() == 1
+    assert "already saved" in client.get("/dispatch/intake/").content.decode()
+
+
+def test_it_requires_weapon_and_violence_for_behavioral_calls(client_for, call_taker):
+    response = client_for(call_taker).post("/dispatch/intake/", {**INTAKE, "weapon": ""})
+    assert response.status_code == 400
+    assert "required for a behavioral call: ask the caller" in response.content.decode()
+    assert not Call.objects.exists()
+
+
+def test_it_names_an_unknown_call_type(client_for, call_taker):
+    response = client_for(call_taker).post("/dispatch/intake/", {**INTAKE, "call_type": "UFO"})
+    assert response.status_code == 400
+    assert "&#x27;UFO&#x27; is not a known call type or mapped label" in response.content.decode()
+
+
+def test_it_updates_the_recommendation_as_answers_change(client_for, call_taker):
+    client = client_for(call_taker)
+    partial = client.post("/dispatch/intake/recommend/", INTAKE, HTTP_HX_REQUEST="true")
+    text = partial.content.decode()
+    assert partial.status_code == 200 and "<html" not in text
+    assert "Welfare check, no weapon, no violence: HEART (R8-community)" in text
+    armed = client.post(
+        "/dispatch/intake/recommend/", {**INTAKE, "weapon": "yes"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "CO_RESPONSE" in armed and "P1" in armed
+    missing = client.post(
+        "/dispatch/intake/recommend/", {**INTAKE, "violence": ""}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Still to ask: violence" in missing
+
+
+def test_it_shows_duplicates_and_prior_calls_beside_the_form(client_for, call_taker, make_call):
+    earlier = make_call(received_at=timezone.now() - timedelta(minutes=5))
+    panel = (
+        client_for(call_taker)
+        .post(
+            "/dispatch/intake/context/",
+            {"address": "101 city hall plaza", "lat": "35.9941", "lon": "-78.8981"},
+            HTTP_HX_REQUEST="true",
+        )
+        .content.decode()
+    )
+    assert f"Link to #{earlier.pk}" in panel  # same address (any case), and within 150 m
+    assert "Welfare check" in panel
+
+
+def test_it_polls_the_board_cheaply_when_nothing_changed(client_for, dispatcher, make_call):
+    make_call()
+    client = client_for(dispatcher)
+    full = client.get("/dispatch/board/")
+    assert full.status_code == 200 and "<html" in full.content.decode()
+    etag = re.search(r'data-etag="([0-9a-f]+)"', full.content.decode()).group(1)
+    unchanged = client.get("/dispatch/board/", HTTP_HX_REQUEST="true", HTTP_X_BOARD_ETAG=etag)
+    assert unchanged.status_code == 204
+    make_call(address="9 Elm St")
+    changed = client.get("/dispatch/board/", HTTP_HX_REQUEST="true", HTTP_X_BOARD_ETAG=etag)
+    assert changed.status_code == 200 and "<html" not in changed.content.decode()
+    assert "9 Elm St" in changed.content.decode()
+
+
+def test_it_keeps_the_board_query_count_flat(
+    client_for, dispatcher, make_call, django_assert_max_num_queries
+):
+    client = client_for(dispatcher)
+    for i in range(3):
+        make_call(address=f"{i} Oak St")
+        UnitFactory(kind="HEART")
+    client.get("/dispatch/board/")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/dispatch/board/")
+    for i in range(30):
+        make_call(address=f"{i} Pine St")
+        UnitFactory(kind="POLICE")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/dispatch/board/")
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("/dispatch/intake/", {"call_taker", "dispatcher"}),
+        ("/dispatch/board/", {"dispatcher", "supervisor"}),
+        ("/dispatch/ccd/", {"ccd_clinician", "supervisor"}),
+        ("/dispatch/my-unit/", {"responder"}),
+    ],
+)
+def test_it_opens_each_page_to_its_roles_only(
+    url,
+    allowed,
+    client_for,
+    call_taker,
+    dispatcher,
+    responder,
+    ccd_clinician,
+    navigator,
+    supervisor,
+    outsider,
+):
+    actors = {
+        "call_taker": call_taker,
+        "dispatcher": dispatcher,
+        "responder": responder,
+        "ccd_clinician": ccd_clinician,
+        "navigator": navigator,
+        "supervisor": supervisor,
+        "outsider": outsider,
+    }
+    for role, user in actors.items():
+        status = client_for(user).get(url).status_code
+        assert status == (200 if role in allowed else 403), (role, status)
+    assert Client().get(url).status_code == 302
+
+
+def test_it_lets_the_responder_clear_with_felt_safe(
+    client_for, dispatcher, responder, heart_unit, make_call
+):
+    call = make_call()
+    client_for(dispatcher).post(f"/dispatch/calls/{call.pk}/assign/", {"unit": heart_unit.pk})
+    client = client_for(responder)
+    page = client.get("/dispatch/my-unit/").content.decode()
+    assert f"Call #{call.pk}" in page
+    bad = client.post("/dispatch/my-unit/clear/", {"disposition": "resolved_on_scene"})
+    assert bad.status_code == 400 and "This field is required" in bad.content.decode()
+    ok = client.post(
+        "/dispatch/my-unit/clear/",
+        {"disposition": "resolved_on_scene", f"safe_{responder.pk}": "yes"},
+    )
+    assert ok.status_code == 302
+    assert Call.objects.get(pk=call.pk).status == "closed"
