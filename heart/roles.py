@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     DISPATCHER: ["dispatch.dispatch_call", "dispatch.view_call", "dispatch.view_unit"],
     RESPONDER: ["dispatch.respond_call"],
     CCD_CLINICIAN: ["dispatch.work_ccd_queue", "dispatch.view_call"],
-    NAVIGATOR: ["heart.view_person"],
+    NAVIGATOR: ["heart.view_person", "care_navigation.work_caseload"],
     SUPERVISOR: [
         "dispatch.view_call",
         "dispatch.view_unit",
@@ -56,6 +56,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "heart.view_person",
         "heart.search_audit",
         "heart.view_auditentry",
+        "care_navigation.work_caseload",
+        "care_navigation.view_all_cases",
+        "care_navigation.assign_case",
+        "care_navigation.extend_case",
     ],
     ADMIN: [
         f"{app}.{action}_{model}"

@@ -237,12 +237,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "heart.tasks.worker_heartbeat",
         "schedule": env_float("WORKER_HEARTBEAT_SECONDS", 30.0),
     },
+    "care-sweep": {
+        "task": "care_navigation.tasks.care_sweep",
+        "schedule": env_float("CARE_SWEEP_SECONDS", 300.0),
+    },
 }
 
 # Domain configuration (DOMAIN.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_CENTER = (env_float("MAP_CENTER_LAT", 35.994), env_float("MAP_CENTER_LON", -78.8986))
+CARE_FIRST_CONTACT_HOURS = env_int("CARE_FIRST_CONTACT_HOURS", 48, minimum=1)
+CARE_WINDOW_DAYS = env_int("CARE_WINDOW_DAYS", 30, minimum=1)
+CARE_CLOSING_WARNING_DAY = env_int("CARE_CLOSING_WARNING_DAY", 25, minimum=0)
+if CARE_CLOSING_WARNING_DAY >= CARE_WINDOW_DAYS:
+    raise ConfigError("CARE_CLOSING_WARNING_DAY must come before CARE_WINDOW_DAYS")
+CARE_FAMILIAR_NEIGHBOR_RESPONSES = env_int("CARE_FAMILIAR_NEIGHBOR_RESPONSES", 5, minimum=1)
+CARE_FAMILIAR_NEIGHBOR_DAYS = env_int("CARE_FAMILIAR_NEIGHBOR_DAYS", 365, minimum=1)
+CARE_SWEEP_BATCH_SIZE = env_int("CARE_SWEEP_BATCH_SIZE", 5000, minimum=1)
+# Test-only: a pause after each sweep batch, so an integration test can kill a worker mid-sweep.
+CARE_SWEEP_BATCH_PAUSE_SECONDS = env_float("CARE_SWEEP_BATCH_PAUSE_SECONDS", 0.0)
 
 LOGGING = {
     "version": 1,
