@@ -63,6 +63,9 @@ class Call(models.Model):
 
     source = models.CharField(max_length=40, default="console")
     external_id = models.CharField(max_length=64, null=True, blank=True)
+    # As the source CAD recorded them (imported history): its own priority and disposition codes.
+    source_priority = models.CharField(max_length=16, blank=True)
+    source_disposition = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     held_until = models.DateTimeField(null=True, blank=True)
