@@ -124,7 +124,7 @@ def _draft_create_once(
             status=RuleSet.Status.DRAFT,
             rules=copy.deepcopy(source.rules),
             fallback=copy.deepcopy(source.fallback),
-            description=description.strip()[:200] or f"Draft based on v{source.version}",
+            description=description.strip()[:200],
             based_on=source,
             created_at=timezone.now(),
             created_by=by if by is not None and by.is_authenticated else None,

@@ -120,7 +120,9 @@ def ruleset_create(request: HtmxHttpRequest) -> HttpResponse:
     except NoPublishedRuleSet as error:
         messages.error(request, f"Nothing to copy: {error}.")
         return redirect("triage:rulesets")
-    messages.success(request, f"Draft v{draft.version} created ({draft.description}).")
+    source = draft.based_on
+    origin = f" from v{source.version}" if source is not None else ""
+    messages.success(request, f"Draft v{draft.version} created{origin}.")
     return redirect("triage:ruleset", version=draft.version)
 
 
