@@ -143,13 +143,13 @@ def triage_evaluate(request: Request) -> Response:
     """Route a call with the published rule set, without logging it: the route, the priority,
     the rule and the version that decided, and why. Nothing is stored.
     """
-    serializer = TriageEvaluateRequestSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    data = serializer.validated_data
     try:
         engine = engine_get()
     except NoPublishedRuleSet as error:
         return Response({"detail": str(error)}, status=503)
+    serializer = TriageEvaluateRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
     try:
         result = evaluate(
             engine.ruleset,

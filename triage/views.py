@@ -276,8 +276,9 @@ def rule_edit(request: HtmxHttpRequest, version: int) -> HttpResponse:
     ruleset = _version_or_404(version)
     rule_id = request.POST.get("rule", "")
     ids = [str(rule.get("id", "")) for rule in ruleset.rules]
-    position = ids.index(rule_id) + 1 if rule_id in ids else 0
-    form = RuleForm(request.POST, auto_id=f"id_r{position}_%s")
+    if rule_id not in ids:
+        return _refused(request, ruleset, RuleNotFound(version, rule_id))
+    form = RuleForm(request.POST, auto_id=f"id_r{ids.index(rule_id) + 1}_%s")
     if form.is_valid():
         try:
             ruleset = services.ruleset_rule_update(

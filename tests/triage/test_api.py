@@ -235,3 +235,12 @@ def test_it_describes_both_endpoints_in_the_openapi_schema(client_for, call_take
     )
     assert "400" in evaluate["responses"] and "403" in evaluate["responses"]
     assert "get" in schema["paths"]["/api/v1/triage/rulesets/"]
+
+
+def test_it_answers_503_when_no_version_is_published(client_for, call_taker):
+    from triage.models import RuleSet
+
+    RuleSet.objects.update(status=RuleSet.Status.RETIRED)
+    response = post(client_for(call_taker), {"call_type": "THEFT"})
+    assert response.status_code == 503
+    assert response.json() == {"detail": "no triage rule set is published"}
