@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from dispatch.models import Call, Unit
 from heart.demo import DEMO_PASSWORD, DEMO_USERS
@@ -25,7 +26,9 @@ def test_it_signs_in_every_demo_user_with_the_readme_password(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     for username in DEMO_USERS:
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
     assert Unit.objects.get(name="HEART-1").members.filter(username="responder").exists()
 
 
