@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from care_navigation import api as care_api
 from dispatch import api as dispatch_api
 from heart import api
 from triage import api as triage_api
@@ -23,6 +24,13 @@ urlpatterns = [
     path("board/", dispatch_api.board, name="api-board"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),
     path("triage/rulesets/", triage_api.triage_rulesets, name="api-triage-rulesets"),
+    path("cases/", care_api.cases, name="api-cases"),
+    path("cases/<int:case_id>/", care_api.case_detail, name="api-case"),
+    path("cases/<int:case_id>/contacts/", care_api.case_contacts, name="api-case-contacts"),
+    path("cases/<int:case_id>/referrals/", care_api.case_referrals, name="api-case-referrals"),
+    path("referrals/<int:referral_id>/", care_api.referral_detail, name="api-referral"),
+    path("notifications/", care_api.notifications, name="api-notifications"),
+    path("notifications/read/", care_api.notifications_read, name="api-notifications-read"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs_view, name="api-docs"),
 ]

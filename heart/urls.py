@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", include("dispatch.urls")),
+    path("care/", include("care_navigation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("heart.api_urls")),
     path("triage/", include("triage.urls", namespace="triage")),
