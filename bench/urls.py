@@ -1,0 +1,11 @@
+"""The project's URLs plus the baseline views; used only with ``bench.settings``."""
+
+from django.urls import include, path
+
+from bench import views
+
+urlpatterns = [
+    path("bench/bare/", views.bare, name="bench-bare"),
+    path("bench/raw-insert/", views.raw_insert, name="bench-raw-insert"),
+    path("", include("heart.urls")),
+]
