@@ -386,6 +386,7 @@ def run_load(
     expect: Container[int] = range(200, 300),
     warmup: float = 1.0,
     grace: float = 10.0,
+    request_headers: Callable[[int], Mapping[str, str]] | None = None,
 ) -> Result:
     """Drive ``url`` with ``clients`` concurrent connections and measure it.
 
@@ -417,9 +418,14 @@ def run_load(
     def next_request() -> bytes:
         number = next(sequence)
         payload = body(number) if callable(body) else body
+        # Per-request headers (an Idempotency-Key per call) come after the fixed ones.
+        lines = head + "".join(
+            f"{key}: {value}\r\n"
+            for key, value in (request_headers(number).items() if request_headers else ())
+        )
         if payload is None:
-            return (head + "\r\n").encode("latin-1")
-        return (head + f"Content-Length: {len(payload)}\r\n\r\n").encode("latin-1") + payload
+            return (lines + "\r\n").encode("latin-1")
+        return (lines + f"Content-Length: {len(payload)}\r\n\r\n").encode("latin-1") + payload
 
     selector = selectors.DefaultSelector()
     slots = [_Slot() for _ in range(clients)]

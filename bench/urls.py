@@ -7,5 +7,6 @@ from bench import views
 urlpatterns = [
     path("bench/bare/", views.bare, name="bench-bare"),
     path("bench/raw-insert/", views.raw_insert, name="bench-raw-insert"),
+    path("bench/raw-call-create/", views.raw_call_create, name="bench-raw-call-create"),
     path("", include("heart.urls")),
 ]

@@ -130,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "heart.auth_backends.RoleModelBackend",
 ]
 # Lockout after 5 failed logins for 10 minutes, per username (a shared 911 floor sits behind one
 # address, so locking by IP would lock out every call-taker at once).
@@ -262,7 +262,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "care_navigation.tasks.care_sweep",
         "schedule": env_float("CARE_SWEEP_SECONDS", 300.0),
     },
+    # Supervisor dashboards: recompute the rollup days whose calls changed; hourly, the days
+    # a deleted or moved call left stale (docs/dashboards.md).
+    "dashboards-rollup-refresh": {
+        "task": "heart.dashboards.tasks.rollup_refresh",
+        "schedule": env_float("ROLLUP_REFRESH_SECONDS", 60.0),
+    },
+    "dashboards-rollup-reconcile": {
+        "task": "heart.dashboards.tasks.rollup_reconcile",
+        "schedule": env_float("ROLLUP_RECONCILE_SECONDS", 3600.0),
+    },
 }
+# Tasks outside an app's tasks.py, which autodiscovery does not find.
+CELERY_IMPORTS = ["heart.dashboards.tasks"]
 
 # Domain configuration (DOMAIN.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
@@ -278,6 +290,24 @@ CARE_FAMILIAR_NEIGHBOR_DAYS = env_int("CARE_FAMILIAR_NEIGHBOR_DAYS", 365, minimu
 CARE_SWEEP_BATCH_SIZE = env_int("CARE_SWEEP_BATCH_SIZE", 5000, minimum=1)
 # Test-only: a pause after each sweep batch, so an integration test can kill a worker mid-sweep.
 CARE_SWEEP_BATCH_PAUSE_SECONDS = env_float("CARE_SWEEP_BATCH_PAUSE_SECONDS", 0.0)
+
+# Supervisor dashboards and the staffing model (docs/dashboards.md, docs/staffing.md).
+COST_PER_TEAM_HOUR = env_float("COST_PER_TEAM_HOUR", 165.0)
+# Police minutes per call of a type when stored history has fewer than
+# POLICE_MINUTES_MIN_SAMPLES police calls of it with on-scene and close times.
+POLICE_MINUTES_DEFAULT = env_float("POLICE_MINUTES_DEFAULT", 45.0)
+POLICE_MINUTES_MIN_SAMPLES = env_int("POLICE_MINUTES_MIN_SAMPLES", 10, minimum=1)
+# A team's time on scene and travel time when too few calls of the period recorded them.
+STAFFING_SERVICE_MINUTES = env_float("STAFFING_SERVICE_MINUTES", 45.0)
+STAFFING_TRAVEL_MINUTES = env_float("STAFFING_TRAVEL_MINUTES", 12.0)
+for _name in (
+    "COST_PER_TEAM_HOUR",
+    "POLICE_MINUTES_DEFAULT",
+    "STAFFING_SERVICE_MINUTES",
+    "STAFFING_TRAVEL_MINUTES",
+):
+    if globals()[_name] < 0:
+        raise ConfigError(f"{_name}={globals()[_name]} must not be negative")
 
 LOGGING = {
     "version": 1,

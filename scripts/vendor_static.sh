@@ -15,6 +15,9 @@ cp "$work/htmx.org-$HTMX/package/dist/htmx.min.js" "$work/htmx.org-$HTMX/package
 cp -r "$work/leaflet-$LEAFLET/package/dist/leaflet.js" "$work/leaflet-$LEAFLET/package/dist/leaflet.css" \
   "$work/leaflet-$LEAFLET/package/dist/images" "$work/leaflet-$LEAFLET/package/LICENSE" "$dest/leaflet/"
 cp "$work/chart.js-$CHARTJS/package/dist/chart.umd.min.js" "$work/chart.js-$CHARTJS/package/LICENSE.md" "$dest/chartjs/"
+# The packages' source maps are not vendored: drop the comments that point at them, or the
+# manifest storage of `collectstatic` refuses the missing files.
+find "$dest" -name '*.js' -o -name '*.css' | xargs sed -i -E '/^\/[/*]# sourceMappingURL=.*$/d'
 cat > "$dest/VERSIONS" <<VERSIONS
 htmx.org $HTMX (BSD-2-Clause) htmx/htmx.min.js
 leaflet $LEAFLET (BSD-2-Clause) leaflet/leaflet.js leaflet/leaflet.css leaflet/images/

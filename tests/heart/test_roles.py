@@ -35,3 +35,13 @@ def test_it_lets_admins_manage_users_units_and_call_types(admin_user_role):
 def test_it_gives_outsiders_nothing(outsider):
     assert outsider.get_all_permissions() == set()
     assert roles.user_roles(outsider) == []
+
+
+def test_it_reads_a_users_permissions_in_one_query(dispatcher, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+
+    fresh = get_user_model().objects.get(pk=dispatcher.pk)
+    with django_assert_num_queries(1):
+        assert fresh.has_perm("dispatch.log_call")
+        assert fresh.has_perm("dispatch.dispatch_call")
+        assert not fresh.has_perm("triage.publish_ruleset")
