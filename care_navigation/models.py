@@ -51,6 +51,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="care_cases",
+        db_index=False,  # read from the case, never searched by call
     )
     source = models.CharField(max_length=12, choices=Source.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -61,10 +62,16 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="care_cases",
+        db_index=False,  # care_case_navigator below serves the caseload
     )
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     first_contact_due = models.DateTimeField()
     # The first attempt that reached the person (a decline is a contact too).
@@ -74,7 +81,12 @@ class Case(models.Model):
     warn_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     # The first referral that reached `connected` inside the window.
     connected_at = models.DateTimeField(null=True, blank=True)
@@ -97,11 +109,17 @@ class Case(models.Model):
             ("assign_case", "Can assign care-navigation cases to navigators"),
             ("extend_case", "Can extend a case past its window"),
         ]
+        # Few indexes, partial where they can be: the sweep rewrites tens of thousands of rows
+        # and every index of a rewritten row is written too.
         indexes = [
             # The sweep walks open cases in id order; the caseload reads a navigator's open ones.
             models.Index(fields=["id"], condition=Q(status="open"), name="care_case_open_id"),
-            models.Index(fields=["navigator", "status"], name="care_case_navigator"),
-            models.Index(fields=["status", "closed_at"], name="care_case_closed"),
+            models.Index(
+                fields=["navigator"], condition=Q(status="open"), name="care_case_navigator"
+            ),
+            models.Index(
+                fields=["closed_at"], condition=Q(status="closed"), name="care_case_closed"
+            ),
         ]
         constraints = [
             # One open case per person: a second referral adds needs to the open case.
@@ -273,7 +291,10 @@ class Notification(models.Model):
         CLOSING_SOON = "closing_soon", "Closing soon"
         CLOSED = "closed", "Closed"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: the unique (case, kind) index serves lookups by case.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
     created_at = models.DateTimeField()
 

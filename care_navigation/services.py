@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Q, Value, When
+from django.db.models import Count, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -739,9 +740,12 @@ def notification_mark_read(*, user: Any, notification_ids: list[int]) -> int:
 # The sweep.
 
 
+SWEEP_KINDS = ("unable_to_reach", "first_contact_overdue", "closing_soon", "closed")
+
+
 @dataclass
 class SweepResult:
-    flagged_unable_to_reach: int = 0
+    unable_to_reach: int = 0
     first_contact_overdue: int = 0
     closing_soon: int = 0
     closed: int = 0
@@ -751,102 +755,112 @@ class SweepResult:
         return asdict(self)
 
 
-def _insert_notifications(kind: str, where: str, params: list[Any], now: datetime) -> None:
-    """INSERT ... SELECT: one statement however many cases; the unique constraint drops any
-    notification that exists already (a second sweep racing this one)."""
+def _insert_notifications(
+    claims: list[tuple[str, str, list[Any]]], range_sql: str, range_params: list[Any], now: datetime
+) -> Counter[str]:
+    """One INSERT ... SELECT for all kinds, whatever the number of cases; the unique
+    constraint drops any notification that exists already (a second sweep racing this one).
+    Returns the notifications added, by kind."""
     notification = Notification._meta.db_table
     case = Case._meta.db_table
     stamp = connection.ops.adapt_datetimefield_value(now)
-    # Table and column names come from the models, never from input; values are parameters.
+    selects: list[str] = []
+    params: list[Any] = []
+    for kind, where, where_params in claims:
+        # Table and column names come from the models, never from input; values are parameters.
+        selects.append(f"SELECT id, %s, %s FROM {case} WHERE {range_sql} AND {where}")  # noqa: S608
+        params += [kind, stamp, *range_params, *where_params]
     sql = (
         f"INSERT INTO {notification} (case_id, kind, created_at) "  # noqa: S608
-        f"SELECT id, %s, %s FROM {case} WHERE {where} ON CONFLICT DO NOTHING"
+        + " UNION ALL ".join(selects)
+        + " ON CONFLICT DO NOTHING RETURNING kind"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [kind, stamp, *params])
+        cursor.execute(sql, params)
+        return Counter(kind for (kind,) in cursor.fetchall())
 
 
 def _sweep_batch(low: int, high: int | None, now: datetime, result: SweepResult) -> None:
-    """One batch of case ids, in one transaction: each step claims its cases with a conditional
-    UPDATE (... WHERE claim IS NULL) and inserts their notifications, so a worker killed here
-    leaves either all of the batch's work or none of it."""
+    """One batch of case ids in one transaction: one UPDATE claims every step that is due
+    (each claim column goes from NULL to `now`, so no step is claimed twice) and closes the
+    cases at the end of their window; then one INSERT ... SELECT per kind writes the
+    notifications of exactly the rows this UPDATE claimed. A worker killed here leaves all
+    of the batch's work or none of it."""
     in_batch = Q(id__gt=low) if high is None else Q(id__gt=low, id__lte=high)
     range_sql = "id > %s" if high is None else "id > %s AND id <= %s"
     range_params: list[Any] = [low] if high is None else [low, high]
     stamp = connection.ops.adapt_datetimefield_value(now)
-    open_cases = Case.objects.filter(in_batch, status=Case.Status.OPEN)
+
+    # Every condition reads the row as it was before this UPDATE (SQL semantics).
+    failing = Q(failed_attempts_in_row__gte=UNREACHABLE_AFTER_FAILED_ATTEMPTS)
+    unreachable = Q(unable_to_reach=True) | failing
+    to_flag = failing & Q(unable_to_reach=False)
+    to_notify_unreachable = unreachable & Q(unreachable_notified_at__isnull=True)
+    overdue = Q(
+        first_contact_at__isnull=True, first_contact_due__lte=now, overdue_notified_at__isnull=True
+    )
+    closing_soon = Q(warn_at__lte=now, closes_at__gt=now, closing_warned_at__isnull=True)
+    to_close = Q(closes_at__lte=now)
+
+    def claim(condition: Q, column: str) -> SqlCase:
+        return SqlCase(When(condition, then=Value(now)), default=F(column))
+
+    outcome = SqlCase(
+        When(connected_at__isnull=False, then=Value(Case.Outcome.CONNECTED)),
+        When(declined_at__isnull=False, then=Value(Case.Outcome.DECLINED)),
+        When(
+            unreachable | Q(first_contact_at__isnull=True), then=Value(Case.Outcome.UNABLE_TO_REACH)
+        ),
+        default=Value(Case.Outcome.NOT_CONNECTED),
+    )
     with transaction.atomic():
-        flagged = open_cases.filter(
-            unable_to_reach=False, failed_attempts_in_row__gte=UNREACHABLE_AFTER_FAILED_ATTEMPTS
-        ).update(unable_to_reach=True)
-        unreachable = open_cases.filter(
-            unable_to_reach=True, unreachable_notified_at__isnull=True
-        ).update(unreachable_notified_at=now)
-        if unreachable:
-            _insert_notifications(
-                Notification.Kind.UNABLE_TO_REACH,
-                f"{range_sql} AND unreachable_notified_at = %s",
-                [*range_params, stamp],
-                now,
-            )
-        overdue = open_cases.filter(
-            first_contact_at__isnull=True,
-            first_contact_due__lte=now,
-            overdue_notified_at__isnull=True,
-        ).update(overdue_notified_at=now)
-        if overdue:
-            _insert_notifications(
-                Notification.Kind.FIRST_CONTACT_OVERDUE,
-                f"{range_sql} AND overdue_notified_at = %s",
-                [*range_params, stamp],
-                now,
-            )
-        warned = open_cases.filter(
-            warn_at__lte=now, closes_at__gt=now, closing_warned_at__isnull=True
-        ).update(closing_warned_at=now)
-        if warned:
-            _insert_notifications(
-                Notification.Kind.CLOSING_SOON,
-                f"{range_sql} AND closing_warned_at = %s",
-                [*range_params, stamp],
-                now,
-            )
-        closed = open_cases.filter(closes_at__lte=now).update(
-            status=Case.Status.CLOSED,
-            closed_at=now,
-            outcome=SqlCase(
-                When(connected_at__isnull=False, then=Value(Case.Outcome.CONNECTED)),
-                When(declined_at__isnull=False, then=Value(Case.Outcome.DECLINED)),
-                When(
-                    Q(unable_to_reach=True) | Q(first_contact_at__isnull=True),
-                    then=Value(Case.Outcome.UNABLE_TO_REACH),
+        changed = (
+            Case.objects.filter(in_batch, status=Case.Status.OPEN)
+            .filter(to_flag | to_notify_unreachable | overdue | closing_soon | to_close)
+            .update(
+                unable_to_reach=SqlCase(
+                    When(failing, then=Value(True)), default=F("unable_to_reach")
                 ),
-                default=Value(Case.Outcome.NOT_CONNECTED),
-            ),
+                unreachable_notified_at=claim(to_notify_unreachable, "unreachable_notified_at"),
+                overdue_notified_at=claim(overdue, "overdue_notified_at"),
+                closing_warned_at=claim(closing_soon, "closing_warned_at"),
+                status=SqlCase(When(to_close, then=Value(Case.Status.CLOSED)), default=F("status")),
+                closed_at=claim(to_close, "closed_at"),
+                outcome=SqlCase(When(to_close, then=outcome), default=F("outcome")),
+            )
         )
-        if closed:
-            _insert_notifications(
-                Notification.Kind.CLOSED,
-                f"{range_sql} AND status = %s AND closed_at = %s AND closed_by_id IS NULL",
-                [*range_params, Case.Status.CLOSED, stamp],
+        counts: Counter[str] = Counter()
+        if changed:
+            counts = _insert_notifications(
+                [
+                    (Notification.Kind.UNABLE_TO_REACH, "unreachable_notified_at = %s", [stamp]),
+                    (Notification.Kind.FIRST_CONTACT_OVERDUE, "overdue_notified_at = %s", [stamp]),
+                    (Notification.Kind.CLOSING_SOON, "closing_warned_at = %s", [stamp]),
+                    (
+                        Notification.Kind.CLOSED,
+                        "status = %s AND closed_at = %s AND closed_by_id IS NULL",
+                        [Case.Status.CLOSED, stamp],
+                    ),
+                ],
+                range_sql,
+                range_params,
                 now,
             )
-        counts = {
-            "flagged_unable_to_reach": flagged,
-            "first_contact_overdue": overdue,
-            "closing_soon": warned,
-            "closed": closed,
-        }
-        if any(counts.values()):
             audit_record(
                 action="care.sweep",
                 object_type=Case._meta.label_lower,
-                detail={**counts, "as_of": now.isoformat(), "after_id": low, "to_id": high},
+                detail={
+                    **{kind: counts[kind] for kind in SWEEP_KINDS},
+                    "cases": changed,
+                    "as_of": now.isoformat(),
+                    "after_id": low,
+                    "to_id": high,
+                },
             )
-    result.flagged_unable_to_reach += flagged
-    result.first_contact_overdue += overdue
-    result.closing_soon += warned
-    result.closed += closed
+    result.unable_to_reach += counts["unable_to_reach"]
+    result.first_contact_overdue += counts["first_contact_overdue"]
+    result.closing_soon += counts["closing_soon"]
+    result.closed += counts["closed"]
     result.batches += 1
 
 

@@ -165,10 +165,10 @@ def test_it_flags_unable_to_reach_from_the_counter_as_a_backstop(clock, case):
     # A row written around the services (an import, a repaired record) is caught by the sweep.
     Case.objects.filter(pk=case.pk).update(failed_attempts_in_row=4)
     result = sweep_at(clock, T0 + timedelta(hours=1))
-    assert result.flagged_unable_to_reach == 1
+    assert result.unable_to_reach == 1
     assert Case.objects.get(pk=case.pk).unable_to_reach is True
     assert "unable_to_reach" in kinds(case)
-    assert sweep_at(clock, T0 + timedelta(hours=2)).flagged_unable_to_reach == 0
+    assert sweep_at(clock, T0 + timedelta(hours=2)).unable_to_reach == 0
     assert kinds(case).count("unable_to_reach") == 1
 
 
