@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
@@ -20,7 +20,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from care_navigation import selectors, services
-from care_navigation.models import SENSITIVE_NEED, Case, CaseNeed, Referral, Service
+from care_navigation.models import (
+    SENSITIVE_NEED,
+    Case,
+    CaseExtension,
+    CaseNeed,
+    Referral,
+    Service,
+)
 from care_navigation.serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -61,7 +68,7 @@ def _user_ref(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username(), "name": selectors.navigator_name(user)}
 
 
-def _case_body(case: Case, *, familiar: bool, needs: list[str]) -> dict[str, Any]:
+def _case_body(case: Case, *, familiar: bool, extended: bool, needs: list[str]) -> dict[str, Any]:
     return {
         "id": case.pk,
         "person": {"id": case.person_id, "name": case.person.name},
@@ -77,13 +84,13 @@ def _case_body(case: Case, *, familiar: bool, needs: list[str]) -> dict[str, Any
         "closed_at": case.closed_at,
         "connected_at": case.connected_at,
         "needs": needs,
-        "flags": selectors.case_flags(case, familiar=familiar),
+        "flags": selectors.case_flags(case, familiar=familiar, extended=extended),
     }
 
 
 def _detail_response(request: Request, case: Case, *, status: int = http.HTTP_200_OK) -> Response:
     d = selectors.case_detail(case=case, user=request.user, request=request._request)
-    body = _case_body(d.case, familiar=d.familiar_neighbor, needs=[])
+    body = _case_body(d.case, familiar=d.familiar_neighbor, extended=bool(d.extensions), needs=[])
     body.update(
         {
             "needs": [{"need": n.need, "detail": n.detail} for n in d.needs],
@@ -139,17 +146,26 @@ def cases(request: Request) -> Response:
                 status=http.HTTP_400_BAD_REQUEST,
             )
         rows = rows.filter(status=wanted)
-    rows = rows.prefetch_related(
-        Prefetch(
-            "needs",
-            queryset=CaseNeed.objects.exclude(need=SENSITIVE_NEED).only("case_id", "need"),
+    rows = (
+        rows.annotate(extended=Exists(CaseExtension.objects.filter(case=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "needs",
+                queryset=CaseNeed.objects.exclude(need=SENSITIVE_NEED).only("case_id", "need"),
+            )
         )
-    ).order_by("-opened_at", "-id")
+        .order_by("-opened_at", "-id")
+    )
     paginator = LimitOffsetPagination()
     page = paginator.paginate_queryset(rows, request) or []
     familiar = selectors.familiar_neighbor_ids({c.person_id for c in page})
     body = [
-        _case_body(c, familiar=c.person_id in familiar, needs=[n.need for n in c.needs.all()])
+        _case_body(
+            c,
+            familiar=c.person_id in familiar,
+            extended=c.extended,  # type: ignore[attr-defined]
+            needs=[n.need for n in c.needs.all()],
+        )
         for c in page
     ]
     return paginator.get_paginated_response(CaseSerializer(body, many=True).data)

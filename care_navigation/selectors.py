@@ -469,7 +469,7 @@ def case_detail(*, case: Case, user: Any, request: HttpRequest | None = None) ->
 
 
 def case_flags(
-    case: Case, *, now: datetime | None = None, familiar: bool = False
+    case: Case, *, now: datetime | None = None, familiar: bool = False, extended: bool = False
 ) -> dict[str, bool]:
     now = now or timezone.now()
     is_open = case.status == Case.Status.OPEN
@@ -479,7 +479,7 @@ def case_flags(
         and case.first_contact_due <= now,
         "unable_to_reach": case.unable_to_reach,
         "closing_soon": is_open and case.warn_at <= now,
-        "extended": case.closes_at > case.opened_at + timedelta(days=settings.CARE_WINDOW_DAYS),
+        "extended": extended,
         "familiar_neighbor": familiar,
         "person_needs_review": case.person_needs_review,
     }

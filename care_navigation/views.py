@@ -99,7 +99,9 @@ def _render_case(
     context = {
         "d": detail,
         "case": case,
-        "flags": selectors.case_flags(case, familiar=detail.familiar_neighbor),
+        "flags": selectors.case_flags(
+            case, familiar=detail.familiar_neighbor, extended=bool(detail.extensions)
+        ),
         "forms": forms,
         "statuses": Referral.Status.choices,
         "can_extend": request.user.has_perm("care_navigation.extend_case"),
@@ -169,8 +171,7 @@ def contact_add(request: HtmxHttpRequest, case_id: int) -> HttpResponse:
     form = ContactForm(request.POST)
 
     def act(case: Case, data: dict[str, Any]) -> str:
-        kwargs = ContactForm.service_kwargs(form)
-        services.contact_log(case=case, by=request.user, request=request, **kwargs)
+        services.contact_log(case=case, by=request.user, request=request, **form.service_kwargs())
         return "Contact attempt logged."
 
     return _case_post(request, case_id, form, "contact", act)

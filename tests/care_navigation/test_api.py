@@ -53,6 +53,18 @@ def test_it_returns_a_case_with_its_clocks_and_flags(client_for, case, navigator
     assert {e["kind"] for e in body["timeline"]} == {"call", "case"}
 
 
+def test_it_flags_an_extended_case(client_for, case, supervisor):
+    services.case_extend(
+        case=case, by=supervisor, closes_at=case.closes_at + timedelta(days=7), reason="Bed"
+    )
+    client = client_for(supervisor)
+    assert client.get("/api/v1/cases/").json()["results"][0]["flags"]["extended"] is True
+    body = client.get(f"/api/v1/cases/{case.pk}/").json()
+    assert body["flags"]["extended"] is True
+    assert body["extensions"][0]["reason"] == "Bed"
+    assert body["closes_at"] == "2026-04-16T09:00:00-04:00"
+
+
 def test_it_shows_the_outcome_of_a_closed_case(client_for, case, supervisor):
     services.care_sweep(now=T0 + timedelta(days=30))
     body = client_for(supervisor).get(f"/api/v1/cases/{case.pk}/").json()
