@@ -305,11 +305,17 @@ def outcome_counts(*, since: datetime, until: datetime, navigator: Any = None) -
         ),
     )
     if navigator is None:
-        offers = ClearingReferral.objects.filter(at__gte=since, at__lt=until).aggregate(
-            referrals_consented=Count("id", filter=Q(consent=True)),
-            referrals_declined=Count("id", filter=Q(consent=False)),
+        offers = ClearingReferral.objects.filter(at__gte=since, at__lt=until)
+        counts["referrals_consented"] = offers.filter(consent=True).count()
+        # The dispatch console records a declined referral on the call (referral_consent) and
+        # may or may not call case_open_from_referral for it: count each call once.
+        declined_calls = Call.objects.filter(
+            referral_consent=False, received_at__gte=since, received_at__lt=until
         )
-        counts.update(offers)
+        counts["referrals_declined"] = (
+            declined_calls.count()
+            + offers.filter(consent=False).exclude(call__in=declined_calls).count()
+        )
     return counts
 
 

@@ -121,3 +121,22 @@ def test_it_builds_the_persons_timeline(clock, case, navigator, respond):
     kinds = [entry.kind for entry in selectors.person_timeline(person=case.person)]
     assert sorted(set(kinds)) == ["call", "case", "contact", "referral", "response"]
     assert kinds.count("call") == 2
+
+
+def test_it_counts_outcomes_and_referrals_at_clearing(clock, case, navigator, responder, make_call):
+    referral = services.referral_create(case=case, by=navigator, need="food", service_name="P")
+    services.contact_log(case=case, by=navigator, channel="phone", reached=True)
+    services.referral_update(referral=referral, by=navigator, status="connected")
+    refused_here = make_call()
+    services.case_open_from_referral(call=refused_here, by=responder, needs=[], consent=False)
+    make_call(referral_consent=False)  # declined, recorded by the dispatch console only
+    services.case_open_from_referral(
+        call=make_call(referral_consent=False), by=responder, needs=[], consent=False
+    )  # recorded in both places: counted once
+    services.care_sweep(now=T0 + timedelta(days=30))
+    counts = selectors.outcome_counts(since=T0, until=T0 + timedelta(days=31))
+    assert counts["closed"] == counts["connected"] == counts["first_contact_in_time"] == 1
+    assert counts["referrals_consented"] == 1
+    assert counts["referrals_declined"] == 3
+    mine = selectors.outcome_counts(since=T0, until=T0 + timedelta(days=31), navigator=navigator)
+    assert mine["connected"] == 1 and "referrals_declined" not in mine
