@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, time, timezone, tzinfo
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from triage.engine import DEPARTMENT_SERVICES, ROUTES, zone_for
 
@@ -28,6 +29,8 @@ MINUTES_PER_DAY: Final = 24 * 60
 MINUTES_PER_WEEK: Final = 7 * MINUTES_PER_DAY
 OUTSIDE_HOURS: Final = "outside_hours"
 
+# tzinfo types whose utcoffset() is never None, so an aware datetime needs no further check.
+_NEVER_NAIVE: Final = (ZoneInfo, timezone)
 _ON: Final = b"\x01" * MINUTES_PER_WEEK
 _OFF: Final = bytes(MINUTES_PER_WEEK)
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00")
@@ -175,9 +178,10 @@ class Coverage:
 
     def minute_of_week(self, when: datetime) -> int:
         """Local minute of the week (Monday 00:00 = 0) of an aware datetime."""
-        if when.tzinfo is None or when.utcoffset() is None:
+        zone = when.tzinfo
+        if zone is None or (type(zone) not in _NEVER_NAIVE and when.utcoffset() is None):
             raise ValueError(f"{when.isoformat()} has no time zone; expected an aware datetime")
-        if when.tzinfo is self.zone:
+        if zone is self.zone:
             # astimezone() to the same tzinfo is a no-op, which would keep a wall time that
             # does not exist (02:30 on a spring-forward day); go through UTC to normalise it.
             when = when.astimezone(UTC)

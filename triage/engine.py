@@ -120,9 +120,7 @@ _PHRASES: Final[tuple[dict[str, str], ...]] = tuple(
     for name in ANSWER_FIELDS
 )
 
-# Bounds the fallback memo (decision x route x minute of the day), whose keys are not limited
-# by the rules alone.
-_CACHE_LIMIT: Final = 200_000
+_CLOCK_FACE: Final = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60))
 
 
 # --------------------------------------------------------------------------- errors
@@ -666,7 +664,7 @@ class CompiledRuleSet:
     """
 
     __slots__ = (
-        "_fallback_memo",
+        "_fallback_templates",
         "_plans",
         "call_types",
         "rules",
@@ -690,7 +688,8 @@ class CompiledRuleSet:
         self._plans: dict[str, _Plan] = {
             code: _plan(parsed, info) for code, info in self.call_types.items()
         }
-        self._fallback_memo: dict[tuple[Any, ...], TriageResult] = {}
+        # Explanations of fallbacks, less the time of day, per (decision, route): finite.
+        self._fallback_templates: dict[tuple[Decision, str], tuple[str, str]] = {}
 
     def __repr__(self) -> str:
         return f"<CompiledRuleSet version={self.version} rules={len(self.rules)}>"
@@ -812,26 +811,23 @@ class CompiledRuleSet:
         """The result for a decision whose eligible route was off duty at local ``minute`` of
         the day; ``skipped()`` lists the services passed over, asked for only when needed.
         """
-        key = (decision, route, minute)
-        result = self._fallback_memo.get(key)
-        if result is None:
-            hours, minutes = divmod(minute, 60)
-            result = TriageResult(
-                eligible_route=decision.eligible_route,
-                route=route,
-                priority=decision.priority,
-                rule=decision.rule,
-                ruleset_version=self.version,
-                unserved_reason="outside_hours",
-                explanation=(
-                    f"{decision.explanation}; {', '.join(skipped())} off duty at "
-                    f"{hours:02d}:{minutes:02d}: {route}"
-                ),
+        key = (decision, route)
+        template = self._fallback_templates.get(key)
+        if template is None:
+            template = (
+                f"{decision.explanation}; {', '.join(skipped())} off duty at ",
+                f": {route}",
             )
-            if len(self._fallback_memo) >= _CACHE_LIMIT:
-                self._fallback_memo.clear()
-            self._fallback_memo[key] = result
-        return result
+            self._fallback_templates[key] = template
+        return TriageResult(
+            eligible_route=decision.eligible_route,
+            route=route,
+            priority=decision.priority,
+            rule=decision.rule,
+            ruleset_version=self.version,
+            unserved_reason="outside_hours",
+            explanation=template[0] + _CLOCK_FACE[minute] + template[1],
+        )
 
 
 def _check_call_types(call_types: Mapping[str, CallTypeInfo]) -> None:

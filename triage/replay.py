@@ -89,7 +89,6 @@ class _CallTypes:
     def __init__(self, compiled: CompiledRuleSet, label_map: Mapping[str, str]) -> None:
         self._codes = {code.casefold(): code for code in compiled.call_types}
         self._labels = {label.strip().casefold(): code for label, code in label_map.items()}
-        self._known = compiled.call_types
         self.memo: dict[str, str] = {}
 
     def __call__(self, raw: str) -> str:
@@ -107,12 +106,12 @@ class _CallTypes:
                     f"{raw!r} is neither a call type code nor a mapped CAD label",
                     field="call_type",
                 )
-            if mapped not in self._known:
+            code = self._codes.get(mapped.strip().casefold())
+            if code is None:
                 raise TriageInputError(
                     f"label {raw!r} maps to {mapped!r}, which is not a known call type",
                     field="call_type",
                 )
-            code = mapped
         self.memo[raw] = code
         return code
 

@@ -243,3 +243,49 @@ def test_it_replays_a_csv_exactly_as_it_evaluates_each_call(
             expected.rule,
         )
         assert replayed["unserved_reason"] == (expected.unserved_reason or "")
+
+
+ODD_ZONES = ["America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/Dublin"]
+ODD_COVERAGE = {name: Coverage.from_schedules([], {}, name) for name in ODD_ZONES}
+
+
+def _changes(name: str, year: int) -> list[datetime]:
+    """The instants of a year when the zone's offset changes, to the quarter hour."""
+    zone = ZoneInfo(name)
+    step = timedelta(minutes=15)
+    instant = datetime(year, 1, 1, tzinfo=UTC)
+    found = []
+    while instant.year == year:
+        if instant.astimezone(zone).utcoffset() != (instant + step).astimezone(zone).utcoffset():
+            found.append(instant + step)
+        instant += step
+    return found
+
+
+# Lord Howe moves its clocks by half an hour, St John's changes at half past a UTC hour.
+CHANGES = [(name, change) for name in ODD_ZONES for change in _changes(name, 2026)]
+near_changes = st.sampled_from(CHANGES).flatmap(
+    lambda pair: st.integers(-7200, 7200).map(lambda s: (pair[0], pair[1] + timedelta(seconds=s)))
+)
+anywhen = st.tuples(
+    st.sampled_from(ODD_ZONES),
+    st.datetimes(
+        min_value=datetime(1990, 1, 1),  # noqa: DTZ001 - bounds of a UTC strategy
+        max_value=datetime(2040, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(near_changes | anywhen)
+def test_it_reads_local_minutes_in_zones_with_odd_offsets_and_changes(
+    zone_and_time: tuple[str, datetime],
+) -> None:
+    name, received_at = zone_and_time
+    local = received_at.astimezone(ZoneInfo(name))
+    expected = local.weekday() * 1440 + local.hour * 60 + local.minute
+    coverage = ODD_COVERAGE[name]
+    assert coverage.minute_of_week(received_at) == expected
+    # Once more, now that the hour is memoised.
+    assert coverage.minute_of_week(received_at) == expected

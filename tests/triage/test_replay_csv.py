@@ -13,7 +13,7 @@ from triage.replay import OUTPUT_COLUMNS, ReplayError, ReplaySummary, copy_csv, 
 
 RULES = default_ruleset()
 COVERAGE = default_coverage()
-LABELS = {"MENTALLY ILL PERSON": "MENTAL_HEALTH", " Check Welfare ": "WELFARE_CHECK"}
+LABELS = {"MENTALLY ILL PERSON": "MENTAL_HEALTH", " Check Welfare ": "welfare_check"}
 
 
 def replay(
