@@ -114,3 +114,6 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_seen:%H:%M:%S}"
+
+
+from heart.dashboards.models import *  # noqa: E402, F403

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "heart.view_person",
         "heart.search_audit",
         "heart.view_auditentry",
+        "heart.view_dashboards",
         "care_navigation.work_caseload",
         "care_navigation.view_all_cases",
         "care_navigation.assign_case",
