@@ -191,7 +191,9 @@ def manage(*args: str, env: dict[str, str]) -> str:
 def gunicorn(env: dict[str, str], workers: int = 2) -> Iterator[str]:
     port = free_port()
     # Output to a file: a pipe nobody reads fills up and blocks the workers mid-request.
-    log = tempfile.NamedTemporaryFile(prefix="fifth-gunicorn-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed when the server stops
+        prefix="fifth-gunicorn-", suffix=".log", delete=False
+    )
     process = subprocess.Popen(
         [
             sys.executable,

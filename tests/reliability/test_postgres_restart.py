@@ -1,4 +1,4 @@
-"""PostgreSQL restarted under load: the web process heals itself and no acknowledged call is lost."""
+"""PostgreSQL restarted under load: the web process heals and no acknowledged call is lost."""
 
 import http.client
 import json
