@@ -7,7 +7,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest bench load clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+
+load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var/celery var/screenshots .pytest_cache .mypy_cache .ruff_cache
