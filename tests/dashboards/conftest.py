@@ -16,7 +16,6 @@ from django.core.cache import cache
 from care_navigation.models import Case, ClearingReferral
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
 from heart.models import Person
-from tests.browser.conftest import browser, shot  # noqa: F401 (Chromium for test_browser.py)
 from tests.factories import UnitFactory, UserFactory
 
 NY = ZoneInfo("America/New_York")
