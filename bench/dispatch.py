@@ -2,9 +2,9 @@
 
 - ``call-create``: ``POST /api/v1/calls/`` with a token and a fresh Idempotency-Key per call,
   beside ``raw-call-create``, a view that runs the same statements in raw SQL (the idempotency
-  lookup; the call, its triage record, the idempotency record and the audit entry in one
-  transaction). Targets: p95 under 15 ms at 1 client and 100 ms at 16; calls/s at least half
-  of the raw view's.
+  lookup; the call, its triage record, the idempotency record, the audit entry and the outbox
+  row in one transaction). Targets: p95 under 15 ms at 1 client and 100 ms at 16; calls/s at
+  least half of the raw view's.
 - ``board`` with 200 open calls and 60 units, one client: the full page (target p95 < 50 ms)
   and an unchanged htmx poll answered 204 from the ETag (target p95 < 20 ms).
 """

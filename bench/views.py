@@ -38,8 +38,8 @@ def raw_insert(request: HttpRequest) -> JsonResponse:
 
 
 # The statements of one call create (dispatch.services.call_create), written by hand: the
-# idempotency lookup, then the call, its triage record, the idempotency record and the audit
-# entry in one transaction. Keep in step with call_create when it changes.
+# idempotency lookup, then the call, its triage record, the idempotency record, the audit
+# entry and the outbox row in one transaction. Keep in step with call_create when it changes.
 _CALL_INSERT = (
     "INSERT INTO dispatch_call (source, external_id, source_priority, source_disposition,"
     " status, updated_at, received_at, created_at, triaged_at, call_type_id, external_label,"
@@ -63,6 +63,10 @@ _IDEMPOTENCY_SELECT = (
 _IDEMPOTENCY_INSERT = (
     "INSERT INTO heart_idempotencyrecord (key, user_id, scope, request_hash, object_id,"
     " created_at) VALUES (%s, %s, 'call_create', %s, %s, %s)"
+)
+_OUTBOX_INSERT = (
+    "INSERT INTO heart_outboxmessage (task, payload, created_at, sent_at, attempts, last_error)"
+    " VALUES ('heart.dashboards.tasks.rollup_refresh', %s, %s, NULL, 0, '')"
 )
 _AUDIT_INSERT = (
     "INSERT INTO heart_auditentry (at, user_id, username, action, object_type, object_id,"
@@ -124,4 +128,5 @@ def raw_call_create(request: HttpRequest) -> JsonResponse:
                     json.dumps({"route": "HEART"}),
                 ],
             )
+            cursor.execute(_OUTBOX_INSERT, [json.dumps({"call": call_id}), now])
     return JsonResponse({"id": call_id, "status": "queued"}, status=201)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dispatch.models import Call, FieldEvent, TriageRecord
 from heart.audit import audit_record
 from heart.models import IdempotencyRecord
+from heart.outbox import outbox_enqueue
 from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 
@@ -190,6 +191,9 @@ def call_create(
                     request=request,
                     detail={"from": result.route, "to": call.route, "reason": call.override_reason},
                 )
+            # The dashboards' rollups pick the new call up within seconds, not at beat's next
+            # refresh; a broker outage only delays it (heart/outbox.py).
+            outbox_enqueue(task="heart.dashboards.tasks.rollup_refresh", payload={"call": call.pk})
             if duplicate is not None:
                 FieldEvent.objects.create(
                     call=duplicate,
