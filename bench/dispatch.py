@@ -47,22 +47,24 @@ def _board_fixture() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from dispatch.models import Call, Unit
+    from dispatch.models import Assignment, Call, Unit
     from dispatch.services import CallInput, call_create
 
-    Call.objects.filter(source="bench-board").delete()
-    Unit.objects.filter(name__startswith="BENCH-").delete()
+    # Reuse the units of earlier runs (assignments keep them): clear them and free them.
+    Call.objects.exclude(status="closed").update(status="closed")
+    Assignment.objects.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())
+    Unit.objects.update(status="available")
     rng = random.Random(7)
     kinds = ["HEART"] * 20 + ["CO_RESPONSE"] * 10 + ["POLICE"] * 20 + ["FIRE"] * 5 + ["EMS"] * 5
-    Unit.objects.bulk_create(
-        Unit(
+    for i, kind in enumerate(kinds):
+        Unit.objects.get_or_create(
             name=f"BENCH-{i:02d}",
-            kind=kind,
-            lat=35.99 + rng.uniform(-0.05, 0.05),
-            lon=-78.90 + rng.uniform(-0.05, 0.05),
+            defaults={
+                "kind": kind,
+                "lat": 35.99 + rng.uniform(-0.05, 0.05),
+                "lon": -78.90 + rng.uniform(-0.05, 0.05),
+            },
         )
-        for i, kind in enumerate(kinds)
-    )
     now = timezone.now()
     types = ["WELFARE_CHECK", "TRESPASS", "MENTAL_HEALTH", "THEFT", "NOISE", "INTOXICATED"]
     for i in range(200):
@@ -163,6 +165,7 @@ def _close_calls_but_the_board() -> None:
     from dispatch.models import Call
 
     Call.objects.exclude(source="bench-board").exclude(status="closed").update(status="closed")
+
     connection.close()
 
 

@@ -198,7 +198,8 @@ def _work_the_board(
 
 
 def _units() -> None:
-    """60 field units without members (clearing them needs no felt-safe answers)."""
+    """The bench's 60 field units (shared with bench/dispatch.py), without members: clearing
+    them needs no felt-safe answers."""
     from django.db import connection
     from django.utils import timezone
 
@@ -211,7 +212,7 @@ def _units() -> None:
     kinds = ["HEART"] * 20 + ["CO_RESPONSE"] * 10 + ["POLICE"] * 20 + ["FIRE"] * 5 + ["EMS"] * 5
     for i, kind in enumerate(kinds):
         Unit.objects.get_or_create(
-            name=f"LOAD-{i:02d}", defaults={"kind": kind, "lat": 35.99, "lon": -78.9}
+            name=f"BENCH-{i:02d}", defaults={"kind": kind, "lat": 35.99, "lon": -78.9}
         )
     connection.close()
 
