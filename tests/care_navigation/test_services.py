@@ -298,6 +298,7 @@ def test_it_folds_a_case_into_the_open_case_of_the_matched_person(
     result = services.case_person_merge(case=newer, by=navigator, person=person)
     assert result == existing
     assert not Case.objects.filter(pk=newer.pk).exists()
+    assert not Notification.objects.filter(case_id=newer.pk).exists()  # cascaded by the ORM
     assert sorted(existing.needs.values_list("need", flat=True)) == ["housing", "substance_use"]
     existing.refresh_from_db()
     assert existing.first_contact_at == T0
