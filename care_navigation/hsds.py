@@ -182,7 +182,7 @@ def clean_text(value: str | None) -> tuple[str, list[str]]:
         repairs.append("literal \\n turned into line breaks")
     if _MARKER.search(text):
         text = _MARKER.sub("", text)
-        repairs.append("###XXX### markers removed")
+        repairs.append("section markers such as ###MON### removed")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text, repairs
