@@ -61,9 +61,23 @@ def start_worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
     }
     log = tmp_path / f"{name}.log"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "heart", "worker", "--beat", "--concurrency=1",
-         "--loglevel=info", "--schedule", str(tmp_path / "beat-schedule")],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "heart",
+            "worker",
+            "--beat",
+            "--concurrency=1",
+            "--loglevel=info",
+            "--schedule",
+            str(tmp_path / "beat-schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: SIGKILL reaches the pool and beat too
     )
     return worker, log
@@ -128,8 +142,10 @@ def test_it_finishes_the_sweep_exactly_once_after_a_worker_is_killed(tmp_path):
     worker, log = start_worker(tmp_path, "second")
     try:
         done = wait_for(
-            lambda: not Case.objects.filter(status="open", closes_at__lte=now).exists()
-            and len(notifications()) >= len(expected),
+            lambda: (
+                not Case.objects.filter(status="open", closes_at__lte=now).exists()
+                and len(notifications()) >= len(expected)
+            ),
             120,
         )
     finally:
