@@ -51,3 +51,15 @@ def test_it_follows_the_durham_hours_and_types_over_30_days(settings):
     assert past.filter(unserved_reason="outside_hours").exists()
     assert past.filter(route="HEART", unserved_reason="").exists()
     assert Call.objects.filter(source="demo").exclude(status=Call.Status.CLOSED).count() == 4
+
+
+def test_it_gives_the_navigator_a_caseload_once(settings):
+    from care_navigation.models import Case
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    cases = Case.objects.all()
+    assert cases.count() == 8
+    assert {c.navigator.username for c in cases} == {"navigator"}
+    assert all(c.call.disposition == "referred_to_care_navigation" for c in cases)

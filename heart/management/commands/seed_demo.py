@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from care_navigation.demo import demo_cases_seed
 from dispatch.demo import demo_calls_seed, demo_units_seed
 from heart.demo import DEMO_PASSWORD, demo_users_seed
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
         users = demo_users_seed()
         units = demo_units_seed(users)
         calls = demo_calls_seed(units)
+        cases = demo_cases_seed(users)
         self.stdout.write(
-            f"demo data: {len(users)} users, {len(units)} units, {calls} calls added "
+            f"demo data: {len(users)} users, {len(units)} units, {calls} calls and {cases} "
+            "care-navigation cases added "
             f"(password for every demo user: {DEMO_PASSWORD})"
         )
