@@ -102,19 +102,19 @@ def call_clear(
         if referral is not None:
             Call.objects.filter(pk=call.pk).update(referral_consent=referral.consent)
             call.referral_consent = referral.consent
-            if referral.consent:
-                from care_navigation.services import case_open_from_referral
+            from care_navigation.services import case_open_from_referral
 
-                case_open_from_referral(
-                    call=call,
-                    by=by,
-                    needs=referral.needs,
-                    consent=True,
-                    person_name=referral.person_name,
-                    date_of_birth=referral.date_of_birth,
-                    phone=referral.phone,
-                    request=request,
-                )
+            # Declined too: care navigation counts the offer (no case) and audits it.
+            case_open_from_referral(
+                call=call,
+                by=by,
+                needs=referral.needs,
+                consent=referral.consent,
+                person_name=referral.person_name,
+                date_of_birth=referral.date_of_birth,
+                phone=referral.phone,
+                request=request,
+            )
         audit_record(
             action="call.clear",
             user=by,

@@ -140,6 +140,10 @@ def test_it_counts_a_declined_referral_without_a_case(dispatcher, responder, mak
         by=responder,
     )
     assert cleared.referral_consent is False
+    from care_navigation.models import Case, ClearingReferral
+
+    assert not Case.objects.exists()
+    assert ClearingReferral.objects.get(call=call).consent is False
 
 
 def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
