@@ -35,8 +35,10 @@ class AuditEntry(models.Model):
         DENIED = "denied"
 
     at = models.DateTimeField(db_index=True)
+    # PROTECT: deleting a user would rewrite their entries (SET_NULL is an UPDATE, which the
+    # append-only trigger refuses). A user with a history is deactivated instead.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=64, db_index=True)
