@@ -30,9 +30,12 @@ def overview_counts() -> dict[str, dict[str, int]]:
 
 
 def _parse_instant(value: str) -> datetime | None:
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+        day = parse_date(value) if parsed is None else None
+    except ValueError:  # well formed but not a date: 2026-02-30, 2026-03-10T25:00
+        return None
     if parsed is None:
-        day = parse_date(value)
         if day is None:
             return None
         parsed = datetime(day.year, day.month, day.day)  # noqa: DTZ001 - made aware below
@@ -54,6 +57,13 @@ def audit_search(
     """Filter the audit log; bad filter values come back as errors by field, never as a 500."""
     errors: dict[str, str] = {}
     entries = AuditEntry.objects.all().order_by("-at", "-id")
+    texts = {"user": user, "action": action, "object_type": object_type, "object_id": object_id}
+    for field, value in texts.items():
+        if "\x00" in value:  # PostgreSQL refuses NUL in a query parameter
+            errors[field] = "contains a NUL character"
+    user, action, object_type, object_id = (
+        "" if name in errors else value for name, value in texts.items()
+    )
     if user:
         entries = entries.filter(username__icontains=user)
     if action:
