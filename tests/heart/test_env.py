@@ -51,7 +51,9 @@ def test_it_parses_postgres_urls():
         "db.example",
         "5433",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
+    off = parse_database_url("postgres://h/d?server_side_binding=false", base_dir=Path("/app"))
+    assert off["OPTIONS"] == {"server_side_binding": False}
 
 
 def test_it_parses_relative_and_absolute_sqlite_paths():

@@ -108,6 +108,6 @@ def test_it_takes_calls_while_redis_is_down_and_catches_up_after(seeded, tmp_pat
     assert sorted(Call.objects.filter(source="api").values_list("id", flat=True)) == sorted(
         acknowledged
     ), "a call was lost or doubled"
+    # The rollups are recomputed from the calls, so a refresh message that died with the
+    # stopped Redis (it keeps nothing on disk here) costs nothing once any later one runs.
     assert rolled_up_calls() == 8, log[-3000:]
-    # Every message reached the worker: a rollup task received (and done) per call.
-    assert log.count("Task heart.dashboards.tasks.rollup_refresh[") >= 2 * 8
