@@ -1,18 +1,35 @@
-"""Authentication backend: Django's model backend with one query for a user's permissions."""
+"""Authentication backend: Django's model backend with one cheap query for a user's permissions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db import connection
+
+# The user's own permissions and their roles' (groups'), in one statement. Written as SQL: the
+# ORM's version (an OR across two joins, or a UNION) cost several times more to build and plan,
+# and every console request checks a permission. With server-side binding the statement is
+# prepared once per connection.
+_PERMISSIONS_SQL = """
+SELECT ct.app_label, p.codename
+FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+WHERE p.id IN (
+    SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %s
+    UNION
+    SELECT gp.permission_id FROM auth_group_permissions gp
+    JOIN auth_user_groups ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s
+)
+"""
+_ALL_PERMISSIONS_SQL = """
+SELECT ct.app_label, p.codename
+FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
+"""
 
 
 class RoleModelBackend(ModelBackend):
-    """Reads the user's own and their roles' permissions in one query instead of two.
+    """ModelBackend, except that all of a user's permissions are read in one query.
 
-    Every console request checks a permission, so this is on the hot path of call intake.
     The result is kept on the user object for the request, as ModelBackend does.
     """
 
@@ -20,16 +37,11 @@ class RoleModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            if user_obj.is_superuser:
-                perms = Permission.objects.all()
-            else:
-                perms = Permission.objects.filter(
-                    Q(user=user_obj) | Q(group__user=user_obj)
-                ).distinct()
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in perms.values_list(
-                    "content_type__app_label", "codename"
-                )
-            }
+            with connection.cursor() as cursor:
+                if user_obj.is_superuser:
+                    cursor.execute(_ALL_PERMISSIONS_SQL)
+                else:
+                    cursor.execute(_PERMISSIONS_SQL, [user_obj.pk, user_obj.pk])
+                rows = cursor.fetchall()
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return set(user_obj._perm_cache)

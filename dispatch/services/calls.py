@@ -255,14 +255,20 @@ def _open_incident(call_id: int) -> Call:
 
 
 def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
-    record = IdempotencyRecord.objects.filter(user=by, scope="call_create", key=key).first()
+    # On every create, so only the two columns it needs (and no model instance) are read.
+    record = (
+        IdempotencyRecord.objects.filter(user=by, scope="call_create", key=key)
+        .values_list("request_hash", "object_id")
+        .first()
+    )
     if record is None:
         return None
-    if record.request_hash != fingerprint:
+    request_hash, object_id = record
+    if request_hash != fingerprint:
         raise IdempotencyConflict(
             "this Idempotency-Key was already used for a different call; use a new key"
         )
-    return Call.objects.get(pk=record.object_id)
+    return Call.objects.get(pk=object_id)
 
 
 @dataclass(frozen=True)
