@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
+from dispatch.services.calls import _triage_record, _user_or_none
 from heart.audit import audit_record
 from triage.selectors import engine_get
 
@@ -31,10 +32,6 @@ class UnitUnavailable(Exception):
     def __init__(self, unit: Unit | None, detail: str = "unit already assigned") -> None:
         super().__init__(detail)
         self.unit = unit
-
-
-def _user(user: Any) -> Any:
-    return user if user is not None and user.is_authenticated else None
 
 
 def _lock_open_call(call_id: int) -> Call:
@@ -81,7 +78,7 @@ def unit_assign(*, call_id: int, unit_id: int, by: Any, request: Any = None) -> 
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(
-                    call=call, unit=unit, dispatched_at=now, assigned_by=_user(by)
+                    call=call, unit=unit, dispatched_at=now, assigned_by=_user_or_none(by)
                 )
         except IntegrityError:
             raise UnitUnavailable(unit) from None
@@ -221,27 +218,13 @@ def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call
                 "updated_at",
             ]
         )
-        TriageRecord.objects.create(
-            call=call,
-            kind=TriageRecord.Kind.FALLBACK,
-            at=now,
-            call_type=call.call_type_id,
-            answers=call.answers,
-            eligible_route=call.eligible_route,
-            route=call.route,
-            priority=call.priority,
-            rule=call.rule,
-            ruleset_version=call.ruleset_version,
-            unserved_reason="no_unit",
-            explanation=call.explanation,
-            by=_user(by),
-        )
+        _triage_record(call, kind=TriageRecord.Kind.FALLBACK, by=by, at=now)
         FieldEvent.objects.create(
             call=call,
             kind=FieldEvent.Kind.HOLD_FALLBACK,
             at=now,
             reason=f"{previous} -> {call.route}",
-            by=_user(by),
+            by=_user_or_none(by),
         )
         audit_record(
             action="call.fallback",
@@ -284,7 +267,7 @@ def backup_request(
             kind=FieldEvent.Kind.BACKUP_REQUESTED,
             at=timezone.now(),
             reason=reason.strip()[:500],
-            by=_user(by),
+            by=_user_or_none(by),
         )
         Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
         audit_record(
@@ -318,7 +301,7 @@ def handoff_record(*, call_id: int, reason: str, by: Any, request: Any = None) -
             kind=FieldEvent.Kind.HANDOFF,
             at=now,
             reason=reason.strip()[:500],
-            by=_user(by),
+            by=_user_or_none(by),
         )
         audit_record(
             action="call.handoff",

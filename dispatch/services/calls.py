@@ -68,6 +68,21 @@ def triage_evaluate(
         raise ValidationError({exc.field: [str(exc)]}) from exc
 
 
+def _call_fields(data: CallInput) -> dict[str, Any]:
+    """What a call takes from its input, however it arrives."""
+    return {
+        "call_type_id": data.call_type,
+        "address": data.address,
+        "lat": data.lat,
+        "lon": data.lon,
+        "zone": data.zone,
+        "caller_name": data.caller_name,
+        "callback_number": data.callback_number,
+        "narrative": data.narrative,
+        "answers": data.answers,
+    }
+
+
 def _apply_triage(call: Call, result: TriageResult) -> None:
     call.eligible_route = result.eligible_route
     call.route = result.route
@@ -128,20 +143,12 @@ def call_create(
     try:
         with transaction.atomic():
             call = Call(
+                **_call_fields(data),
                 source=source,
                 received_at=received_at,
                 created_at=now,
                 triaged_at=now,
-                call_type_id=data.call_type,
-                address=data.address,
-                lat=data.lat,
-                lon=data.lon,
-                zone=data.zone,
-                caller_name=data.caller_name,
-                callback_number=data.callback_number,
-                narrative=data.narrative,
                 person_id=data.person_id,
-                answers=data.answers,
                 created_by=_user_or_none(by),
                 duplicate_of=duplicate,
             )
@@ -302,6 +309,7 @@ def call_record_closed(
     )
     with transaction.atomic():
         call = Call(
+            **_call_fields(data),
             source=source,
             external_id=external_id,
             status=Call.Status.CLOSED,
@@ -309,15 +317,6 @@ def call_record_closed(
             created_at=data.received_at,
             triaged_at=data.received_at,
             closed_at=closed_at,
-            call_type_id=data.call_type,
-            address=data.address,
-            lat=data.lat,
-            lon=data.lon,
-            zone=data.zone,
-            caller_name=data.caller_name,
-            callback_number=data.callback_number,
-            narrative=data.narrative,
-            answers=data.answers,
             disposition=disposition,
         )
         _apply_triage(call, result)

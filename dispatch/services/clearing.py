@@ -12,8 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from dispatch.models import DISPOSITIONS, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
-from dispatch.services.assignments import DEPARTMENT_KINDS, _assignment_close, _user
-from dispatch.services.calls import _record_fields, triage_evaluate
+from dispatch.services.assignments import DEPARTMENT_KINDS, _assignment_close
+from dispatch.services.calls import (
+    _apply_triage,
+    _triage_record,
+    _user_or_none,
+    triage_evaluate,
+)
 from heart.audit import audit_record
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
@@ -196,24 +201,16 @@ def ccd_convert(
             raise ValidationError({"answers": ["the rules still route this call to CCD"]})
         previous = call.route
         call.answers = new_answers
-        call.eligible_route = result.eligible_route
-        call.route = result.route
-        call.priority = result.priority
-        call.rule = result.rule
-        call.ruleset_version = result.ruleset_version
-        call.unserved_reason = result.unserved_reason or ""
-        call.explanation = result.explanation[:300]
+        _apply_triage(call, result)
         call.status = Call.Status.QUEUED
         call.save()
-        TriageRecord.objects.create(
-            **_record_fields(call, result), kind=TriageRecord.Kind.RETRIAGE, at=now, by=_user(by)
-        )
+        _triage_record(call, kind=TriageRecord.Kind.RETRIAGE, by=by, at=now)
         FieldEvent.objects.create(
             call=call,
             kind=FieldEvent.Kind.CCD_CONVERTED,
             at=now,
             reason=reason.strip()[:500],
-            by=_user(by),
+            by=_user_or_none(by),
         )
         audit_record(
             action="call.ccd_convert",

@@ -8,18 +8,17 @@ slow enough to kill with a test-only pause after each batch of 5 cases.
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from care_navigation.models import Case, Notification
 from heart.models import Person
+from tests.processes import start_celery_worker, stop_process_group, test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -27,14 +26,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 CASES = 160  # half at day 31 (to close), half at day 26 (to warn): 32 batches of 5
 BATCH = 5
 PAUSE = 0.25
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}:{port}/{s['NAME']}"
 
 
 def wait_for(predicate, seconds: float) -> bool:
@@ -50,7 +41,7 @@ def start_worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "heart.settings",
         "CARE_SWEEP_SECONDS": "1",
@@ -59,38 +50,7 @@ def start_worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
         "WORKER_HEARTBEAT_SECONDS": "60",
         "OUTBOX_RELAY_SECONDS": "60",
     }
-    log = tmp_path / f"{name}.log"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "heart",
-            "worker",
-            "--beat",
-            "--concurrency=1",
-            "--loglevel=info",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: SIGKILL reaches the pool and beat too
-    )
-    return worker, log
-
-
-def stop(worker: subprocess.Popen, sig: int) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-    try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
+    return start_celery_worker(env, tmp_path, name)
 
 
 def expected_notifications(now) -> Counter:
@@ -131,9 +91,9 @@ def test_it_finishes_the_sweep_exactly_once_after_a_worker_is_killed(tmp_path):
         # Kill it as soon as some batches have committed, long before the sweep can finish.
         started = wait_for(lambda: Notification.objects.filter(kind="closed").exists(), 90)
         assert started, f"the sweep never started:\n{log.read_text()[-4000:]}"
-        stop(worker, signal.SIGKILL)
+        stop_process_group(worker, signal.SIGKILL)
     finally:
-        stop(worker, signal.SIGKILL)
+        stop_process_group(worker, signal.SIGKILL)
     assert worker.returncode == -signal.SIGKILL
     half_way = notifications()
     assert 0 < len(half_way) < len(expected), "the worker was not killed in the middle"
@@ -149,7 +109,7 @@ def test_it_finishes_the_sweep_exactly_once_after_a_worker_is_killed(tmp_path):
             120,
         )
     finally:
-        stop(worker, signal.SIGTERM)
+        stop_process_group(worker, signal.SIGTERM)
     assert done, f"the restarted worker did not finish:\n{log.read_text()[-4000:]}"
     assert notifications() == expected  # every notification, each exactly once
     closed = Case.objects.filter(status="closed")

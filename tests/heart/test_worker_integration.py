@@ -1,27 +1,16 @@
 """A real Celery worker with embedded beat, on the configured broker (Redis or the filesystem)."""
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from heart.models import OutboxMessage, WorkerHeartbeat
+from tests.processes import start_celery_worker, stop_process_group, test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}:{port}/{s['NAME']}"
 
 
 def wait_for(predicate, seconds: float) -> bool:
@@ -41,43 +30,20 @@ def test_it_runs_beat_and_a_worker_for_real(tmp_path):
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": test_database_url(),
         "VAR_DIR": str(tmp_path),
         "WORKER_HEARTBEAT_SECONDS": "1",
         "OUTBOX_RELAY_SECONDS": "1",
         "DJANGO_SETTINGS_MODULE": "heart.settings",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "heart",
-            "worker",
-            "--beat",
-            "--concurrency=1",
-            "--loglevel=info",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker, log = start_celery_worker(env, tmp_path)
     try:
         seen = wait_for(lambda: WorkerHeartbeat.objects.filter(name="celery").exists(), 60)
         relayed = wait_for(
             lambda: OutboxMessage.objects.filter(pk=pending.pk, sent_at__isnull=False).exists(), 30
         )
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            output, _ = worker.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
+        stop_process_group(worker)
+    output = log.read_text()
     assert seen, f"no heartbeat from the worker; its output:\n{output[-4000:]}"
     assert relayed, f"beat's relay did not send the pending message:\n{output[-4000:]}"

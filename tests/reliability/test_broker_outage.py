@@ -1,14 +1,10 @@
 """Redis stopped: call intake keeps working; when Redis returns, the outbox relay catches up,
 nothing lost and nothing doubled."""
 
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 from rest_framework.authtoken.models import Token
 
@@ -16,18 +12,11 @@ from dispatch.models import Call
 from heart.dashboards.models import DAY, CallRollup
 from heart.models import OutboxMessage
 from tests.factories import UserFactory
-from tests.reliability.servers import ROOT, base_env, free_port, gunicorn, private_redis, wait_until
+from tests.processes import start_celery_worker, stop_process_group, test_database_url
+from tests.reliability.servers import base_env, free_port, gunicorn, private_redis, wait_until
 from tests.reliability.test_postgres_restart import post_call
 
 pytestmark = pytest.mark.integration
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{host}:{port}/{s['NAME']}"
 
 
 def rolled_up_calls() -> int:
@@ -43,33 +32,14 @@ def test_it_takes_calls_while_redis_is_down_and_catches_up_after(seeded, tmp_pat
     token = Token.objects.create(user=user).key
     port = free_port()
     env = base_env(
-        DATABASE_URL=database_url(),
+        DATABASE_URL=test_database_url(),
         REDIS_URL=f"redis://127.0.0.1:{port}/0",
         VAR_DIR=str(tmp_path),
         OUTBOX_RELAY_SECONDS="1",
         ROLLUP_REFRESH_SECONDS="600",
         WORKER_HEARTBEAT_SECONDS="600",
     )
-    worker_log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "heart",
-            "worker",
-            "--beat",
-            "--concurrency=1",
-            "--loglevel=info",
-            "--schedule",
-            str(tmp_path / "beat-schedule"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=worker_log,
-        stderr=subprocess.STDOUT,
-    )
+    worker, worker_log = start_celery_worker(env, tmp_path)
     acknowledged: list[int] = []
     try:
         with gunicorn(env) as url:
@@ -98,13 +68,8 @@ def test_it_takes_calls_while_redis_is_down_and_catches_up_after(seeded, tmp_pat
                 )
                 wait_until(lambda: rolled_up_calls() == 8, 60, "the rollups to catch up")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        worker_log.close()
-    log = Path(worker_log.name).read_text()
+        stop_process_group(worker)
+    log = worker_log.read_text()
     assert sorted(Call.objects.filter(source="api").values_list("id", flat=True)) == sorted(
         acknowledged
     ), "a call was lost or doubled"
