@@ -27,7 +27,7 @@ from dispatch.services import (
     unit_status_set,
 )
 from dispatch.views.common import flash_error
-from heart.http import HtmxHttpRequest
+from heart.http import HtmxHttpRequest, id_or_none
 
 ETAG_HEADER = "X-Board-Etag"
 
@@ -70,6 +70,8 @@ def board_context() -> dict[str, Any]:
         "center": list(settings.MAP_CENTER),
     }
     return {
+        # Reversed once, not once per row: the board lists every open call.
+        "call_base": reverse("dispatch:call", args=[0]).removesuffix("0/"),
         "now": now,
         "waiting": waiting,
         "active": active,
@@ -163,8 +165,9 @@ def unit_status(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, f"{unit.name} is now {unit.get_status_display()}.")
         except ValidationError as exc:
             flash_error(request, exc)
-    if call_id and call_id.isdigit():
-        return _back(int(call_id))
+    back_to = id_or_none(call_id)
+    if back_to is not None:
+        return _back(back_to)
     return redirect(reverse("dispatch:board"))
 
 
@@ -215,14 +218,14 @@ def handoff(request: HttpRequest, call_id: int) -> HttpResponse:
 @permission_required("dispatch.dispatch_call", raise_exception=True)
 def backup(request: HttpRequest, call_id: int) -> HttpResponse:
     form = ReasonForm(request.POST)
-    unit_id = request.POST.get("unit", "")
-    if not form.is_valid() or not unit_id.isdigit():
+    unit_id = id_or_none(request.POST.get("unit"))
+    if not form.is_valid() or unit_id is None:
         messages.error(request, "reason: say why backup is needed")
         return _back(call_id)
     try:
         backup_request(
             call_id=call_id,
-            unit_id=int(unit_id),
+            unit_id=unit_id,
             reason=form.cleaned_data["reason"],
             by=request.user,
             request=request,
