@@ -7,8 +7,8 @@ live recommendation twice while "asking the questions", then logs the call with 
 Idempotency-Key, then pauses; each dispatcher polls the board every 2 s (a conditional request),
 assigns an available unit of the route to the oldest waiting call, and later clears units so
 they come back. Prints p50/p95 per operation and exits 1 on any error: a 5xx, a broken
-connection, or an unexpected 4xx (409 "unit already assigned" is an expected answer when two
-dispatchers race for one unit, and is counted apart).
+connection, or an unexpected 4xx (a 409, "unit already assigned" or "call no longer open", is
+the expected answer when two dispatchers race for one unit or call, and is counted apart).
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ def main() -> int:
         p50 = times[len(times) // 2] if times else 0.0
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))] if times else 0.0
         print(f"{op:<14}{len(times):>8}{p50:>10.1f}{p95:>10.1f}{len(recorder.errors[op]):>8}")
-    print(f"409 'unit already assigned' (two dispatchers, one unit): {recorder.conflicts}")
+    print(f"409 conflicts (two dispatchers, one unit or call): {recorder.conflicts}")
     errors = sum(len(e) for e in recorder.errors.values())
     for op, problems in recorder.errors.items():
         for problem in problems[:3]:

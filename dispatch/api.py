@@ -29,6 +29,7 @@ from dispatch.serializers import (
 )
 from dispatch.services import (
     CallInput,
+    CallNotOpen,
     FeltSafe,
     IdempotencyConflict,
     Referral,
@@ -38,6 +39,7 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
+from heart.api import PAGE_PARAMETERS, Pagination, paginated
 from heart.api_permissions import perms_any
 from heart.models import Person
 from triage.selectors import call_type_resolve
@@ -100,8 +102,12 @@ IDEMPOTENCY = OpenApiParameter(
 )
 @extend_schema(
     methods=["GET"],
-    responses=CallSerializer(many=True),
-    parameters=[OpenApiParameter("status", str), OpenApiParameter("route", str)],
+    responses=paginated("PaginatedCallList", CallSerializer(many=True)),
+    parameters=[
+        OpenApiParameter("status", str),
+        OpenApiParameter("route", str),
+        *PAGE_PARAMETERS,
+    ],
 )
 @api_view(["GET", "POST"])
 def calls(request: Request) -> Response:
@@ -172,9 +178,7 @@ def _call_list(request: Request) -> Response:
     route = request.query_params.get("route")
     if route:
         qs = qs.filter(route=route)
-    from rest_framework.pagination import LimitOffsetPagination
-
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(qs.order_by("-received_at", "-id"), request)
     return paginator.get_paginated_response(CallSerializer(page, many=True).data)
 
@@ -212,6 +216,10 @@ def call_assign(request: Request, call_id: int) -> Response:
     except UnitUnavailable as exc:
         return Response(
             {"unit": [str(exc)], "detail": "unit already assigned"}, status=http.HTTP_409_CONFLICT
+        )
+    except CallNotOpen as exc:
+        return Response(
+            {**exc.message_dict, "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
         )
     except ValidationError as exc:
         return _bad(exc)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
 from dispatch.services.clearing import NEEDS
+from heart.http import MAX_ID
 from triage.engine import ANSWER_CHOICES, ROUTES
+
+EARLIEST_CALL = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AnswersField(serializers.DictField):
@@ -50,6 +54,13 @@ class CallCreateSerializer(serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+    def validate_received_at(self, value: datetime | None) -> datetime | None:
+        # Older times are no phone call this console took, and before 1883 they would come
+        # back in local mean time (-04:56:02), which is not an RFC 3339 date-time.
+        if value is not None and value < EARLIEST_CALL:
+            raise serializers.ValidationError(f"is before {EARLIEST_CALL:%Y-%m-%d}")
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -174,7 +185,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(min_value=1)
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class UnitStatusSerializer(serializers.Serializer):
@@ -203,7 +214,10 @@ class ClearSerializer(serializers.Serializer):
     felt_safe = FeltSafeSerializer(many=True, required=False, default=list)
     referral = ReferralSerializer(required=False, allow_null=True)
     unit = serializers.IntegerField(
-        required=False, min_value=1, help_text="Which unit clears; defaults to the caller's unit"
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Which unit clears; defaults to the caller's unit",
     )
 
 

@@ -3,6 +3,7 @@ with its audit entry (and any outbox row) written inside it. Nothing else saves 
 """
 
 from dispatch.services.assignments import (
+    CallNotOpen,
     UnitUnavailable,
     backup_request,
     call_fall_back,
@@ -29,6 +30,7 @@ from dispatch.services.clearing import (
 
 __all__ = [
     "CallInput",
+    "CallNotOpen",
     "FeltSafe",
     "IdempotencyConflict",
     "Referral",

@@ -34,12 +34,16 @@ class UnitUnavailable(Exception):
         self.unit = unit
 
 
+class CallNotOpen(ValidationError):
+    """The call was closed or linked meanwhile (a stale board): HTTP 409, not a bad request."""
+
+
 def _lock_open_call(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
         raise ValidationError({"call": [f"call {call_id} does not exist"]})
     if call.status not in OPEN_STATUSES:
-        raise ValidationError({"call": [f"call {call_id} is {call.status}"]})
+        raise CallNotOpen({"call": [f"call {call_id} is {call.status}"]})
     return call
 
 

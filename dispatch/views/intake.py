@@ -17,6 +17,7 @@ from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
 from dispatch.views.common import error_text
+from heart.http import id_or_none
 from heart.models import Person
 from triage.engine import ANSWER_CHOICES
 from triage.models import CallType, CallTypeMapping
@@ -134,7 +135,7 @@ def context_panel(request: HttpRequest) -> HttpResponse:
     address = (request.POST.get("address") or "").strip()[:200]
     lat = _float_or_none(request.POST.get("lat"))
     lon = _float_or_none(request.POST.get("lon"))
-    person_id = _int_or_none(request.POST.get("person_id"))
+    person_id = id_or_none(request.POST.get("person_id"))
     name = (request.POST.get("caller_name") or "").strip()
     people = list(Person.objects.filter(name__icontains=name)[:8]) if len(name) >= 3 else []
     if person_id and not any(p.pk == person_id for p in people):
@@ -154,12 +155,5 @@ def context_panel(request: HttpRequest) -> HttpResponse:
 def _float_or_none(value: str | None) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
     except ValueError:
         return None

@@ -177,3 +177,17 @@ def test_it_defaults_received_at_to_now(call_taker):
     )
     assert response.status_code == 201
     assert Call.objects.get().received_at > AFTERNOON
+
+
+def test_it_answers_409_when_the_call_closed_meanwhile(
+    dispatcher, make_call, police_unit, call_taker
+):
+    from dispatch.services import call_create
+    from tests.dispatch.conftest import welfare_check
+
+    theft, _ = call_create(by=call_taker, data=welfare_check(call_type="THEFT", answers={}))
+    d = api(dispatcher)
+    d.post(f"/api/v1/calls/{theft.pk}/assign/", {"unit": police_unit.pk}, format="json")
+    d.post(f"/api/v1/units/{police_unit.pk}/status/", {"status": "available"}, format="json")
+    stale = d.post(f"/api/v1/calls/{theft.pk}/assign/", {"unit": police_unit.pk}, format="json")
+    assert stale.status_code == 409 and stale.json()["detail"] == "call no longer open"
