@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from care_navigation.models import NEEDS, Case, ContactAttempt, Notification, Referral
+from heart.http import MAX_ID
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -193,5 +194,7 @@ class NotificationSerializer(serializers.Serializer):
 
 
 class NotificationReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
     all = serializers.BooleanField(required=False, default=False)

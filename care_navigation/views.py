@@ -43,6 +43,7 @@ from care_navigation.forms import (
 )
 from care_navigation.models import Case, Referral, Service
 from dispatch.models import Call
+from heart.http import id_or_none
 from heart.models import Person
 
 WORK = "care_navigation.work_caseload"
@@ -145,7 +146,7 @@ def caseload(request: HtmxHttpRequest) -> HttpResponse:
     navigator_id = request.GET.get("navigator", "")
     load = selectors.caseload_for(
         user=request.user,
-        navigator_id=int(navigator_id) if navigator_id.isdigit() else None,
+        navigator_id=id_or_none(navigator_id),
     )
     context = {
         "load": load,
@@ -326,9 +327,9 @@ def case_new(request: HtmxHttpRequest) -> HttpResponse:
     """Open a case from a call: the person agreed to navigation when the navigator met them."""
     form = CaseOpenForm(request.POST or None, initial={"call": request.GET.get("call", "")})
     call = None
-    raw_call = request.POST.get("call") or request.GET.get("call") or ""
-    if raw_call.isdigit():
-        call = Call.objects.select_related("person", "call_type").filter(pk=int(raw_call)).first()
+    call_id = id_or_none(request.POST.get("call") or request.GET.get("call"))
+    if call_id is not None:
+        call = Call.objects.select_related("person", "call_type").filter(pk=call_id).first()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if call is None:
@@ -362,9 +363,9 @@ def case_new(request: HtmxHttpRequest) -> HttpResponse:
 def directory(request: HtmxHttpRequest) -> HttpResponse:
     """The service directory: by need, name and distance (from a point or a case's call)."""
     case = None
-    raw_case = request.GET.get("case", "")
-    if raw_case.isdigit():
-        case = selectors.case_get_for(user=request.user, case_id=int(raw_case), request=request)
+    case_id = id_or_none(request.GET.get("case"))
+    if case_id is not None:
+        case = selectors.case_get_for(user=request.user, case_id=case_id, request=request)
     context = {"case": case, **_search(request, case)}
     if context["hits"] is None:
         context["hits"] = selectors.service_search(limit=20)
@@ -391,7 +392,7 @@ def _notification_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 @permission_required(WORK, raise_exception=True)
 def notifications_read(request: HtmxHttpRequest) -> HttpResponse:
-    ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+    ids = [i for i in map(id_or_none, request.POST.getlist("id")) if i is not None]
     if request.POST.get("all") == "1":
         ids = list(selectors.notifications_for(user=request.user).values_list("pk", flat=True))
     marked = services.notification_mark_read(user=request.user, notification_ids=ids)

@@ -212,7 +212,7 @@ def _minutes(
     value = (raw or "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
         errors[name] = f"{name}: {value!r} is not a whole number of minutes from {low} to {high}"
         return default
     return int(value)
