@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status as http
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,6 +40,7 @@ from care_navigation.serializers import (
     ReferralUpdateSerializer,
 )
 from dispatch.models import Call
+from heart.api import PAGE_PARAMETERS, Pagination, paginated
 from heart.models import Person
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
@@ -119,12 +119,8 @@ def _detail_response(request: Request, case: Case, *, status: int = http.HTTP_20
 @extend_schema(
     methods=["GET"],
     summary="Cases: a navigator's own, or every case for a supervisor",
-    parameters=[
-        OpenApiParameter("status", str, enum=Case.Status.values),
-        OpenApiParameter("limit", int),
-        OpenApiParameter("offset", int),
-    ],
-    responses={200: CaseSerializer(many=True), 403: DENIED},
+    parameters=[OpenApiParameter("status", str, enum=Case.Status.values), *PAGE_PARAMETERS],
+    responses={200: paginated("PaginatedCaseList", CaseSerializer(many=True)), 403: DENIED},
 )
 @extend_schema(
     methods=["POST"],
@@ -156,7 +152,7 @@ def cases(request: Request) -> Response:
         )
         .order_by("-opened_at", "-id")
     )
-    paginator = LimitOffsetPagination()
+    paginator = Pagination()
     page = paginator.paginate_queryset(rows, request) or []
     familiar = selectors.familiar_neighbor_ids({c.person_id for c in page})
     body = [
