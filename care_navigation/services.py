@@ -514,6 +514,8 @@ def referral_update(
         if scheduled_for is not None:
             if timezone.is_naive(scheduled_for):
                 scheduled_for = timezone.make_aware(scheduled_for)
+            if scheduled_for < case.opened_at:
+                raise ValidationError({"scheduled_for": ["cannot be before the case was opened"]})
             referral.scheduled_for = scheduled_for
             fields.append("scheduled_for")
         if note is not None and note.strip() != referral.note:
