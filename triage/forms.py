@@ -23,6 +23,7 @@ PRIORITY_DEFAULT_CHOICES = [
 ]
 # Call.rule and TriageRecord.rule keep the id of the rule that routed a call.
 RULE_ID_MAX_LENGTH = 64
+MAX_JSON_DEPTH = 32
 
 
 def _json_text(value: Any) -> str:
@@ -139,11 +140,29 @@ class WhatIfForm(forms.Form):
 
 def _parse_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        parsed = json.loads(text)
     except json.JSONDecodeError as error:
         raise forms.ValidationError(
             f"Not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
         ) from None
+    except RecursionError:
+        parsed = None
+    # The rule checks and descriptions recurse: a deeper value would end in a RecursionError.
+    if parsed is None and text.strip() != "null" or _depth(parsed) > MAX_JSON_DEPTH:
+        raise forms.ValidationError(f"Nested more than {MAX_JSON_DEPTH} levels deep.")
+    return parsed
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else []
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 # --------------------------------------------------------------------------- descriptions
