@@ -58,6 +58,7 @@ class World:
     heart_unit: Unit  # the responder's unit, on active_call
     spare_unit: Unit  # an available HEART unit nobody in the world rides with
     police_unit: Unit
+    ccd_unit: Unit
     queued_call: Call
     active_call: Call
     phone_call: Call
@@ -117,7 +118,7 @@ def world_build() -> World:
     heart_unit.members.add(actors[roles.RESPONDER])
     spare_unit = UnitFactory(name="SEC-HEART-2", kind="HEART", lat=35.996, lon=-78.897)
     police_unit = UnitFactory(name="SEC-PD-1", kind="POLICE", lat=35.99, lon=-78.90)
-    UnitFactory(name="SEC-CCD-1", kind="CCD", lat=None, lon=None)
+    ccd_unit = UnitFactory(name="SEC-CCD-1", kind="CCD", lat=None, lon=None)
 
     person = Person.objects.create(name=PERSON, phone="919-555-0100")
     other_person = Person.objects.create(name=OTHER_PERSON, phone="919-555-0199")
@@ -174,6 +175,7 @@ def world_build() -> World:
         heart_unit=heart_unit,
         spare_unit=spare_unit,
         police_unit=police_unit,
+        ccd_unit=ccd_unit,
         queued_call=queued_call,
         active_call=active_call,
         phone_call=phone_call,

@@ -1,0 +1,327 @@
+"""A corpus of bad inputs, as data: for each, where it goes, which field it replaces, and the
+field name its error must carry. tests/security/test_bad_inputs.py sends each one and checks
+that it is refused by field (never a 500) and that nothing stored changes.
+
+Targets (the bodies they start from are in test_bad_inputs.py):
+- api.* : JSON to the API; `field` is a dotted path into the body ("answers.weapon",
+  "felt_safe.0.safe"); REMOVE deletes the key.
+- form.* : a page's form post; `field` is the form field.
+- csv.* : a row or a file for the command-line imports (import_calls, triage_replay,
+  import_hsds); see CSV_CORPUS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+REMOVE = object()  # as a value: leave the field out
+
+
+class Raw(str):
+    """As a value: the whole request body as sent, for what json.dumps cannot build."""
+
+
+@dataclass(frozen=True)
+class Bad:
+    target: str
+    field: str
+    value: Any
+    why: str
+    named: str = ""  # the name the error carries, when it is not the last part of `field`
+
+    @property
+    def name(self) -> str:
+        return self.named or self.field.split(".")[-1]
+
+    @property
+    def id(self) -> str:
+        return f"{self.target}:{self.field}:{self.why}"
+
+
+LONG = "x" * 10_000
+EMOJI_LONG = "\U0001f691" * 300  # 300 ambulances: 300 characters, 1,200 bytes
+NUL = "a\x00b"
+RTL_OVERRIDE = "\u202e"  # right-to-left override: "no" + RLO reads as "on"
+RLM = "\u200f"  # right-to-left mark
+ZWJ = "\u200d"  # zero-width joiner
+SQL = "'; DROP TABLE dispatch_call; --"
+HTML = "<script>alert(1)</script>"
+NESTED = {"a": {"b": {"c": ["d", {"e": None}]}}}
+DEEP_JSON = '{"not": ' * 5000 + "{}" + "}" * 5000  # valid JSON, deeper than any rule
+TOO_DEEP = Raw("[" * 50_000 + "]" * 50_000)  # valid JSON, deeper than Python's parser goes
+
+CORPUS: list[Bad] = [
+    # POST /api/v1/calls/ as a call-taker
+    Bad("api.calls", "call_type", "", "empty"),
+    Bad("api.calls", "call_type", REMOVE, "missing"),
+    Bad("api.calls", "call_type", LONG, "10,000 characters"),
+    Bad("api.calls", "call_type", "ALIEN_ABDUCTION", "unknown call type"),
+    Bad("api.calls", "call_type", NESTED, "nested JSON for a string"),
+    Bad("api.calls", "call_type", ["WELFARE_CHECK"], "a list for a string"),
+    Bad("api.calls", "call_type", "WELFARE" + ZWJ + "_CHECK", "zero-width joiner"),
+    Bad("api.calls", "call_type", SQL, "SQL injection"),
+    Bad("api.calls", "call_type", HTML, "HTML injection"),
+    Bad("api.calls", "call_type", "WELFARE" + "\x00" + "_CHECK", "NUL byte"),
+    Bad("api.calls", "address", LONG, "10,000 characters"),
+    Bad("api.calls", "address", NUL, "NUL byte"),
+    Bad("api.calls", "lat", "north", "not a number"),
+    Bad("api.calls", "lat", 1000, "off the globe"),
+    Bad("api.calls", "lat", "NaN", "not a number (NaN)"),
+    Bad("api.calls", "lon", "Infinity", "infinite"),
+    Bad("api.calls", "lon", REMOVE, "latitude without longitude"),
+    Bad("api.calls", "received_at", "yesterday", "not a timestamp"),
+    Bad("api.calls", "received_at", "2026-02-30T10:00:00-05:00", "no such day"),
+    Bad("api.calls", "received_at", "2026-03-10T25:00:00-05:00", "no such hour"),
+    Bad("api.calls", "received_at", "2099-01-01T00:00:00Z", "in the future"),
+    Bad("api.calls", "received_at", "0144-04-14T17:55:40Z", "year 144"),
+    Bad("api.calls", "received_at", 1773151500, "epoch seconds"),
+    Bad("api.calls", "answers", "weapon=no", "a string for an object"),
+    Bad("api.calls", "answers.weapon", "maybe", "not an answer"),
+    Bad("api.calls", "answers.weapon", "no" + RTL_OVERRIDE, "right-to-left override"),
+    Bad("api.calls", "answers.weapon", NESTED, "nested JSON for an answer"),
+    Bad("api.calls", "answers.favorite_color", "blue", "not a question"),
+    Bad("api.calls", "answers.self_harm", "yes", "an answer of another question"),
+    Bad("api.calls", "override_route", "SWAT", "unknown route"),
+    Bad("api.calls", "override_route", "heart", "a route in lower case"),
+    Bad("api.calls", "override_route", "HEART", "override without a reason", "override_reason"),
+    Bad("api.calls", "person", 987654321, "no such person"),
+    Bad("api.calls", "person", "Jordan", "a name for an id"),
+    Bad("api.calls", "person", 2**70, "an id past bigint"),
+    Bad("api.calls", "duplicate_of", 987654321, "no such call"),
+    Bad("api.calls", "caller_name", EMOJI_LONG, "300 emoji"),
+    Bad("api.calls", "narrative", "n" * 5001, "past 5,000 characters"),
+    Bad("api.calls", "callback_number", "9" * 41, "past 40 characters"),
+    Bad("api.calls", "zone", "Z" * 41, "past 40 characters"),
+    Bad("api.calls", "Idempotency-Key", "k" * 201, "a 201-character key"),
+    Bad("api.calls", "Idempotency-Key", REMOVE, "no key"),
+    Bad("api.calls", "body", TOO_DEEP, "JSON nested 50,000 deep", "detail"),
+    Bad("api.calls", "body", Raw('{"call_type": "WELFARE_CHECK",'), "truncated JSON", "detail"),
+    # POST /api/v1/calls/{id}/assign/ as a dispatcher
+    Bad("api.assign", "unit", REMOVE, "missing"),
+    Bad("api.assign", "unit", "", "empty"),
+    Bad("api.assign", "unit", "HEART-1", "a name for an id"),
+    Bad("api.assign", "unit", -1, "negative"),
+    Bad("api.assign", "unit", 987654321, "no such unit"),
+    Bad("api.assign", "unit", 2**70, "an id past bigint"),
+    Bad("api.assign", "unit", [1, 2], "a list for an id"),
+    Bad("api.assign", "unit", "@police_unit", "a unit of the wrong kind"),
+    Bad("api.assign", "unit", "@ccd_unit", "a CCD phone position"),
+    Bad("api.assign", "unit", "@heart_unit", "a unit already on a call"),
+    # POST /api/v1/calls/{id}/clear/ as the responder
+    Bad("api.clear", "disposition", "teleported", "unknown disposition"),
+    Bad("api.clear", "disposition", "", "empty"),
+    Bad("api.clear", "disposition", "other" + RLM, "right-to-left mark"),
+    Bad("api.clear", "felt_safe", "yes", "a string for a list"),
+    Bad("api.clear", "felt_safe", REMOVE, "no felt-safe answer"),
+    Bad("api.clear", "felt_safe.0.responder", 987654321, "not a member", "felt_safe"),
+    Bad("api.clear", "felt_safe.0.safe", "maybe", "not a boolean"),
+    Bad("api.clear", "referral", {"consent": True, "needs": []}, "consent without needs", "needs"),
+    Bad("api.clear", "referral", {"consent": True, "needs": ["rocket"]}, "unknown need", "needs"),
+    Bad("api.clear", "referral", {"consent": "yes please"}, "not a boolean", "consent"),
+    Bad(
+        "api.clear",
+        "referral",
+        {"consent": True, "needs": ["housing"], "date_of_birth": "1980-02-30"},
+        "no such date of birth",
+        "date_of_birth",
+    ),
+    Bad("api.clear", "unit", 2**70, "an id past bigint"),
+    Bad("api.clear", "unit", 0, "zero"),
+    # POST /api/v1/units/{id}/status/ as the responder
+    Bad("api.unit_status", "status", "flying", "unknown status"),
+    Bad("api.unit_status", "status", "available" + RLM, "right-to-left mark"),
+    Bad("api.unit_status", "status", None, "null"),
+    Bad("api.unit_status", "status", ["available"], "a list for a string"),
+    Bad("api.unit_status", "status", "AVAILABLE", "upper case"),
+    # POST /api/v1/triage/evaluate/ as a call-taker
+    Bad("api.evaluate", "call_type", "UNKNOWN_TYPE", "unknown call type"),
+    Bad("api.evaluate", "call_type", "", "empty"),
+    Bad("api.evaluate", "answers", ["weapon", "no"], "a list for an object"),
+    Bad("api.evaluate", "answers.self_harm", "yes", "an answer of another question"),
+    Bad("api.evaluate", "answers.weapon", 1, "a number for an answer"),
+    Bad("api.evaluate", "received_at", "2026-13-01T00:00:00", "no such month"),
+    Bad("api.evaluate", "received_at", "10:00", "a time without a date"),
+    Bad("api.evaluate", "received_at", NESTED, "nested JSON for a timestamp"),
+    # POST /api/v1/cases/ as a navigator
+    Bad("api.cases", "call", 987654321, "no such call"),
+    Bad("api.cases", "call", "first", "a word for an id"),
+    Bad("api.cases", "needs", [], "no needs"),
+    Bad("api.cases", "needs", ["spaceship"], "unknown need"),
+    Bad("api.cases", "needs", "housing", "a string for a list"),
+    Bad("api.cases", "consent", False, "no consent"),
+    Bad("api.cases", "date_of_birth", "31/01/1980", "day first"),
+    Bad("api.cases", "person_name", "p" * 201, "past 200 characters"),
+    Bad("api.cases", "person", 987654321, "no such person"),
+    # POST /api/v1/cases/{id}/contacts/ as the case's navigator
+    Bad("api.contacts", "channel", "pigeon", "unknown channel"),
+    Bad("api.contacts", "reached", "sometimes", "not a boolean"),
+    Bad("api.contacts", "at", "2020-01-01T00:00:00Z", "before the case opened"),
+    Bad("api.contacts", "at", "2099-01-01T00:00:00Z", "in the future"),
+    Bad("api.contacts", "declined", True, "declined without being reached"),
+    Bad("api.contacts", "note", NUL, "NUL byte"),
+    # POST /api/v1/cases/{id}/referrals/
+    Bad("api.referrals", "need", "", "empty"),
+    Bad("api.referrals", "service", 987654321, "no such service"),
+    Bad("api.referrals", "service_name", "", "neither a service nor a name", "service"),
+    Bad("api.referrals", "service_name", "s" * 301, "past 300 characters"),
+    # PATCH /api/v1/referrals/{id}/
+    Bad("api.referral", "status", "teleported", "unknown status"),
+    Bad("api.referral", "status", "referred", "nothing to change"),
+    Bad("api.referral", "scheduled_for", "0144-04-14T17:55:40Z", "year 144"),
+    Bad("api.referral", "scheduled_for", "next tuesday", "not a timestamp"),
+    Bad("api.referral", "at", "1999-01-01T00:00:00Z", "before the case opened"),
+    # POST /dispatch/intake/ (the call-taker's form)
+    Bad("form.intake", "call_type", "", "empty"),
+    Bad("form.intake", "call_type", "NOPE", "unknown call type"),
+    Bad("form.intake", "call_type", LONG, "10,000 characters"),
+    Bad("form.intake", "weapon", "", "not asked on a behavioral call"),
+    Bad("form.intake", "violence", "maybe", "not an answer"),
+    Bad("form.intake", "lat", "91", "off the globe"),
+    Bad("form.intake", "lat", "1e309", "infinite"),
+    Bad("form.intake", "lon", "", "latitude without longitude"),
+    Bad("form.intake", "override_route", "HEART", "override without a reason", "override_reason"),
+    Bad("form.intake", "received_at", "2026-02-30 10:00", "no such day"),
+    Bad("form.intake", "narrative", LONG, "10,000 characters"),
+    Bad("form.intake", "caller_name", NUL, "NUL byte"),
+    Bad("form.intake", "idempotency_key", "", "no key"),
+    Bad("form.intake", "person_id", "abc", "a word for an id"),
+    Bad("form.intake", "duplicate_of", "987654321", "no such call"),
+    # POST /dispatch/my-unit/clear/ (the responder's clearing form)
+    Bad("form.clear", "disposition", "", "empty"),
+    Bad("form.clear", "disposition", "teleported", "unknown disposition"),
+    Bad("form.clear", "safe_@responder", REMOVE, "felt-safe not answered"),
+    Bad("form.clear", "referral_consent", "yes", "consent without needs", "needs"),
+    Bad("form.clear", "needs", "spaceship", "unknown need"),
+    Bad("form.clear", "date_of_birth", "1980-13-01", "no such month"),
+    # The care pages (the case's navigator; extending is a supervisor's)
+    Bad("form.contact", "channel", "pigeon", "unknown channel"),
+    Bad("form.contact", "at", "2099-01-01 10:00", "in the future"),
+    Bad("form.contact", "at", "31.12.2025 10:00", "day first"),
+    Bad("form.need", "need", "spaceship", "unknown need"),
+    Bad("form.need", "detail", NUL, "NUL byte"),
+    Bad("form.referral", "service_name", "", "neither a service nor a name", "service"),
+    Bad("form.referral", "service", "abc", "a word for an id"),
+    Bad("form.referral", "service", "987654321", "no such service"),
+    Bad("form.note", "text", "", "empty"),
+    Bad("form.note", "text", "\u3000\u2003\n", "only unicode spaces"),
+    Bad("form.note", "text", NUL, "NUL byte"),
+    Bad("form.extend", "days", "0", "zero days"),
+    Bad("form.extend", "days", "1e3", "a float for an integer"),
+    Bad("form.extend", "days", "\u00b2", "a superscript two"),
+    Bad("form.referral_status", "status", "teleported", "unknown status"),
+    Bad("form.referral_status", "scheduled_for", "0144-04-14 10:00", "year 144"),
+    Bad("form.case_new", "call", "abc", "a word for an id"),
+    Bad("form.case_new", "call", "987654321", "no such call"),
+    Bad("form.case_new", "needs", REMOVE, "no needs"),
+    Bad("form.case_new", "consent", REMOVE, "no consent"),
+    # The rule editor (a supervisor, on a draft)
+    Bad("form.rule_edit", "when", "{not json", "not JSON"),
+    Bad("form.rule_edit", "when", "[]", "a list for an object"),
+    Bad("form.rule_edit", "when", DEEP_JSON, "nested 5,000 deep"),
+    Bad("form.rule_edit", "when", '{"answer": "weapon", "in": ["purple"]}', "not an answer"),
+    Bad("form.rule_edit", "when", '{"call_type": ["ALIEN"]}', "unknown call type"),
+    Bad("form.rule_edit", "cases", '{"a": 1}', "an object for a list"),
+    Bad("form.rule_edit", "route", "SWAT", "unknown route"),
+    Bad("form.rule_edit", "rule_id", "", "empty"),
+    Bad("form.rule_edit", "rule_id", "r" * 65, "past 64 characters"),
+    Bad("form.rule_edit", "priority", "P9", "unknown priority"),
+    Bad("form.rule_edit", "note", NUL, "NUL byte"),
+    Bad("form.rule_add", "rule_id", "R8-community", "an id already in the set"),
+    Bad("form.rule_add", "before", "R99-missing", "no such rule"),
+]
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A CSV row (or file) for a command-line import, and the field its error names."""
+
+    tool: str  # import_calls, import_calls_mapping, triage_replay, import_hsds
+    content: str  # a CSV row, or a whole mapping file / HSDS file
+    why: str
+    named: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.tool}:{self.why}"
+
+
+def durham(
+    when: str = "2021-06-01 10:00:00",
+    nature: str = "WELFARE CHECK",
+    lon: str = "-78.9",
+    lat: str = "35.99",
+    beat: str = "111",
+) -> str:
+    """A row of Durham's CAD export (the durham profile)."""
+    return f"{when},6/1/2021,10:00:00AM,3,{nature},{beat},{lon},{lat},WelfareCheck_1"
+
+
+def replay(
+    call_type: str = "MENTAL_HEALTH",
+    received_at: str = "2026-03-10T10:00:00-04:00",
+    weapon: str = "no",
+    self_harm: str = "",
+) -> str:
+    """A row of the triage_replay input (id, beat, call_type, received_at, nine answers)."""
+    return f"R1,111,{call_type},{received_at},{weapon},no,no,,,,{self_harm},yes,no,text"
+
+
+MAPPING_HEAD = (
+    'source = "elsewhere"\n[time]\nformat = "iso"\nzone = "America/New_York"\n[columns]\n'
+)
+
+CSV_CORPUS: list[BadRow] = [
+    BadRow("import_calls", durham(when="2021-02-30 10:00:00"), "no such day", "received"),
+    BadRow("import_calls", durham(when="yesterday"), "not a timestamp", "received"),
+    BadRow("import_calls", durham(when=""), "empty timestamp", "received"),
+    BadRow("import_calls", durham(nature="ALIEN ABDUCTION"), "unknown call type", "label"),
+    BadRow("import_calls", durham(nature=SQL.replace(",", "")), "SQL injection", "label"),
+    BadRow("import_calls", durham(nature=HTML), "HTML injection", "label"),
+    BadRow("import_calls", durham(nature="CRISIS" + ZWJ), "zero-width joiner", "label"),
+    BadRow("import_calls", durham(lat="north"), "not a number", "lat/lon"),
+    BadRow("import_calls", durham(lat="135.99"), "off the globe", "lat/lon"),
+    BadRow("import_calls", durham(lat="nan", lon="nan"), "NaN", "lat/lon"),
+    BadRow("import_calls", durham(lat=""), "latitude without longitude", "lat/lon"),
+    BadRow("import_calls", durham(beat="B" * 41), "past 40 characters", "beat"),
+    BadRow("import_calls", durham(beat="1\x0011"), "NUL byte", "beat"),
+    BadRow("import_calls", durham(beat="x" * 10_000), "10,000 characters", "beat"),
+    BadRow("import_calls", "2021-06-01 10:00:00,6/1/2021,3,CRISIS", "fields missing", "fields"),
+    BadRow(
+        "import_calls_mapping",
+        MAPPING_HEAD + 'received = "call_datetime_local"\n',
+        "no label column",
+        "columns.label",
+    ),
+    BadRow(
+        "import_calls_mapping",
+        MAPPING_HEAD.replace("America/New_York", "Mars/Olympus")
+        + 'received = "call_datetime_local"\nlabel = "Nature"\n',
+        "unknown time zone",
+        "zone",
+    ),
+    BadRow(
+        "import_calls_mapping",
+        MAPPING_HEAD + 'received = "call_datetime_local"\nlabel = "Nature"\nsurprise = "x"\n',
+        "unknown key",
+        "surprise",
+    ),
+    BadRow(
+        "import_calls_mapping",
+        MAPPING_HEAD
+        + 'id_from = ["Nature"]\nreceived = "call_datetime_local"\nlabel = "Nature"\n'
+        + '[labels]\n"WELFARE CHECK" = "NOT_A_TYPE"\n',
+        "a label mapped to an unknown call type",
+        "WELFARE CHECK",
+    ),
+    BadRow("import_calls_mapping", "source = [unclosed", "not TOML", "TOML"),
+    BadRow("triage_replay", replay(call_type="ALIEN"), "unknown call type", "call_type"),
+    BadRow("triage_replay", replay(weapon="maybe"), "not an answer", "weapon"),
+    BadRow("triage_replay", replay(self_harm="yes"), "an answer of another question", "self_harm"),
+    BadRow("triage_replay", replay(received_at="2026-02-30T10:00"), "no such day", "received_at"),
+    BadRow("triage_replay", replay(received_at="soon"), "not a timestamp", "received_at"),
+    BadRow("triage_replay", replay(call_type=HTML), "HTML injection", "call_type"),
+    BadRow("import_hsds", "id,organization_id,name\n,1,No Id Services\n", "no id", "id"),
+    BadRow("import_hsds", "id,organization_id,name\n149,149,\n", "no name", "name"),
+    BadRow("import_hsds", "id,organization_id,name\n149,149,Extra,Value\n", "4 values", "columns"),
+]

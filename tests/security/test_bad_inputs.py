@@ -1,0 +1,454 @@
+"""The bad-input corpus of tests/security/bad_inputs.py through the forms, the API and the
+command-line imports: each is refused with an error that names the field, never a 500, and
+nothing already stored changes."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django import forms
+from django.core.management import CommandError, call_command
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from care_navigation.models import (
+    Case,
+    CaseExtension,
+    CaseNeed,
+    CaseNote,
+    ClearingReferral,
+    ContactAttempt,
+    Location,
+    Notification,
+    Organization,
+    Referral,
+    Service,
+    TaxonomyTerm,
+)
+from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
+from heart import roles
+from heart.models import IdempotencyRecord, Person
+from tests.security.bad_inputs import CORPUS, CSV_CORPUS, REMOVE, Bad, BadRow, Raw
+from tests.security.conftest import World
+from triage.forms import RuleForm
+from triage.models import RuleSet
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DURHAM_HEADER = (FIXTURES / "import" / "durham_raw.csv").read_text().splitlines()[0]
+REPLAY_HEADER = (
+    "id,beat,call_type,received_at,weapon,violence,threats,medical,fire_hazard,"
+    "crime_in_progress,self_harm,caller_is_subject,wants_in_person,narrative"
+)
+HSDS = FIXTURES / "hsds_miami_excerpt"
+
+# What a bad input must leave exactly as it was.
+STORED: list[type[models.Model]] = [
+    Call,
+    Assignment,
+    Unit,
+    TriageRecord,
+    FieldEvent,
+    SafetyCheck,
+    Person,
+    IdempotencyRecord,
+    Case,
+    CaseNeed,
+    ContactAttempt,
+    Referral,
+    CaseNote,
+    CaseExtension,
+    ClearingReferral,
+    Notification,
+    RuleSet,
+    Service,
+    Organization,
+    Location,
+    TaxonomyTerm,
+]
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in STORED}
+
+
+@dataclass(frozen=True)
+class Target:
+    role: str
+    url: Callable[[World], str]
+    body: Callable[[World], dict[str, Any]]
+    method: str = "POST"
+    idempotent: bool = False  # sends an Idempotency-Key header
+
+    @property
+    def api(self) -> bool:
+        return self.url.__name__ == "api"
+
+
+def api(path: str) -> Callable[[World], str]:
+    def api(w: World) -> str:
+        return path.format(w=w)
+
+    return api
+
+
+def page(name: str, *attrs: str) -> Callable[[World], str]:
+    def page(w: World) -> str:
+        args = [_attribute(w, attr) for attr in attrs]
+        return reverse(name, args=args)
+
+    return page
+
+
+def _attribute(w: World, dotted: str) -> Any:
+    value: Any = w
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return value
+
+
+ANSWERS = {"weapon": "no", "violence": "no"}
+
+TARGETS: dict[str, Target] = {
+    "api.calls": Target(
+        roles.CALL_TAKER,
+        api("/api/v1/calls/"),
+        lambda w: {
+            "call_type": "WELFARE_CHECK",
+            "address": "12 Bad Input Rd",
+            "lat": 35.99,
+            "lon": -78.9,
+            "answers": dict(ANSWERS),
+            "received_at": "2026-03-10T14:00:00-04:00",
+        },
+        idempotent=True,
+    ),
+    "api.assign": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.queued_call.pk}/assign/"),
+        lambda w: {"unit": w.spare_unit.pk},
+    ),
+    "api.clear": Target(
+        roles.RESPONDER,
+        api("/api/v1/calls/{w.active_call.pk}/clear/"),
+        lambda w: {
+            "disposition": "resolved_on_scene",
+            "felt_safe": [{"responder": w.user(roles.RESPONDER).pk, "safe": True}],
+        },
+    ),
+    "api.unit_status": Target(
+        roles.RESPONDER,
+        api("/api/v1/units/{w.heart_unit.pk}/status/"),
+        lambda w: {"status": "en_route"},
+    ),
+    "api.evaluate": Target(
+        roles.CALL_TAKER,
+        api("/api/v1/triage/evaluate/"),
+        lambda w: {"call_type": "WELFARE_CHECK", "answers": dict(ANSWERS)},
+    ),
+    "api.cases": Target(
+        roles.NAVIGATOR,
+        api("/api/v1/cases/"),
+        lambda w: {
+            "call": w.phone_call.pk,
+            "needs": ["food"],
+            "consent": True,
+            "person_name": "Ari Bad-Input",
+        },
+    ),
+    "api.contacts": Target(
+        roles.NAVIGATOR,
+        api("/api/v1/cases/{w.case.pk}/contacts/"),
+        lambda w: {"channel": "phone", "reached": False},
+    ),
+    "api.referrals": Target(
+        roles.NAVIGATOR,
+        api("/api/v1/cases/{w.case.pk}/referrals/"),
+        lambda w: {"need": "housing", "service_name": "Shelter"},
+    ),
+    "api.referral": Target(
+        roles.NAVIGATOR,
+        api("/api/v1/referrals/{w.referral.pk}/"),
+        lambda w: {"status": "scheduled"},
+        method="PATCH",
+    ),
+    "form.intake": Target(
+        roles.CALL_TAKER,
+        page("dispatch:intake"),
+        lambda w: {
+            "call_type": "WELFARE_CHECK",
+            "weapon": "no",
+            "violence": "no",
+            "address": "12 Bad Input Rd",
+            "lat": "35.99",
+            "lon": "-78.9",
+            "received_at": "2026-03-10 14:00",
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    ),
+    "form.clear": Target(
+        roles.RESPONDER,
+        page("dispatch:responder_clear"),
+        lambda w: {
+            "disposition": "resolved_on_scene",
+            f"safe_{w.user(roles.RESPONDER).pk}": "yes",
+        },
+    ),
+    "form.contact": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:contact_add", "case.pk"),
+        lambda w: {"channel": "phone", "reached": "no"},
+    ),
+    "form.need": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:need_add", "case.pk"),
+        lambda w: {"need": "food", "detail": "no groceries"},
+    ),
+    "form.referral": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:referral_add", "case.pk"),
+        lambda w: {"need": "housing", "service_name": "Shelter"},
+    ),
+    "form.note": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:note_add", "case.pk"),
+        lambda w: {"text": "called back"},
+    ),
+    "form.extend": Target(
+        roles.SUPERVISOR,
+        page("care_navigation:case_extend", "case.pk"),
+        lambda w: {"days": "10", "reason": "intensive support"},
+    ),
+    "form.referral_status": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:referral_change", "referral.pk"),
+        lambda w: {"status": "scheduled"},
+    ),
+    "form.case_new": Target(
+        roles.NAVIGATOR,
+        page("care_navigation:case_new"),
+        lambda w: {
+            "call": str(w.phone_call.pk),
+            "needs": ["food"],
+            "consent": "on",
+            "person_name": "Ari Bad-Input",
+        },
+    ),
+    "form.rule_edit": Target(
+        roles.SUPERVISOR,
+        page("triage:rule_edit", "draft.version"),
+        lambda w: {
+            "rule": "R8-community",
+            **RuleForm.initial_for(next(r for r in w.draft.rules if r["id"] == "R8-community")),
+        },
+    ),
+    "form.rule_add": Target(
+        roles.SUPERVISOR,
+        page("triage:rule_add", "draft.version"),
+        lambda w: {
+            "rule_id": "R0-new",
+            "route": "POLICE",
+            "priority": "P1",
+            "when": '{"call_type": ["SHOTS_FIRED"]}',
+            "before": "R1-fire",
+        },
+    ),
+}
+
+
+def _resolve(w: World, value: Any) -> Any:
+    """ "@spare_unit" -> that unit's id; "safe_@responder" -> "safe_<the responder's id>"."""
+    if isinstance(value, str) and "@" in value:
+        head, _, attr = value.partition("@")
+        obj = w.user(attr) if attr in roles.ROLES else getattr(w, attr)
+        return f"{head}{obj.pk}" if head else obj.pk
+    return value
+
+
+def _replace(body: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node: Any = body
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node.setdefault(part, {})
+    last = int(parts[-1]) if isinstance(node, list) else parts[-1]
+    if value is REMOVE:
+        node.pop(last, None)
+    else:
+        node[last] = value
+
+
+def send(w: World, target: Target, body: dict[str, Any] | Raw, headers: dict[str, str]) -> Any:
+    client = Client()
+    client.force_login(w.user(target.role))
+    url = target.url(w)
+    if target.api:
+        data = body if isinstance(body, Raw) else json.dumps(body)
+        return client.generic(
+            target.method, url, data, content_type="application/json", headers=headers
+        )
+    return client.post(url, body, headers=headers)
+
+
+def _keys(errors: Any) -> set[str]:
+    """Every key of an API error body, dotted service keys split ("referral.needs")."""
+    found: set[str] = set()
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            found |= set(str(key).split("."))
+            found |= _keys(value)
+    elif isinstance(errors, list):
+        for item in errors:
+            found |= _keys(item)
+    return found
+
+
+def _forms(context: Any) -> list[forms.Form]:
+    """The forms a page rendered, wherever its context keeps them."""
+    found: list[forms.Form] = []
+
+    def visit(value: Any, depth: int = 0) -> None:
+        if isinstance(value, forms.BaseForm):
+            found.append(value)  # type: ignore[arg-type]
+        elif depth < 3 and isinstance(value, dict):
+            for item in value.values():
+                visit(item, depth + 1)
+        elif depth < 3 and isinstance(value, list):
+            for item in value:
+                visit(item, depth + 1)
+
+    for layer in context:
+        for value in layer.dicts if hasattr(layer, "dicts") else [layer]:
+            visit(value)
+    return found
+
+
+def form_errors(response: Any) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for form in _forms(response.context or []):
+        for name, messages in form.errors.items():
+            errors.setdefault(name, []).extend(str(m) for m in messages)
+    return errors
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_it_accepts_each_targets_good_input(world_per_test: World, target: str) -> None:
+    """The control: the bodies the corpus starts from are accepted, so a refusal below is
+    the bad field's doing."""
+    w = world_per_test
+    response = send(w, TARGETS[target], TARGETS[target].body(w), _headers(TARGETS[target]))
+    assert response.status_code in (200, 201, 302), response.content.decode()[:1500]
+    if response.status_code == 302:
+        assert not response["Location"].startswith("/accounts/login/")
+
+
+def _headers(target: Target) -> dict[str, str]:
+    return {"Idempotency-Key": uuid.uuid4().hex} if target.idempotent else {}
+
+
+def test_it_has_a_corpus_of_fifty_or_more_bad_inputs() -> None:
+    assert len(CORPUS) + len(CSV_CORPUS) >= 50
+    assert {bad.target for bad in CORPUS} == set(TARGETS)
+    assert len({bad.id for bad in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("bad", CORPUS, ids=[bad.id for bad in CORPUS])
+def test_it_refuses_a_bad_input_by_field_and_changes_nothing(
+    world_per_test: World, bad: Bad
+) -> None:
+    w = world_per_test
+    target = TARGETS[bad.target]
+    body = copy.deepcopy(target.body(w))
+    headers = _headers(target)
+    field, named = _resolve(w, bad.field), _resolve(w, bad.name)
+    sent: dict[str, Any] | Raw = body
+    if isinstance(bad.value, Raw):
+        sent = bad.value
+    elif field == "Idempotency-Key":
+        _replace(headers, field, bad.value)
+    else:
+        _replace(body, field, _resolve(w, bad.value))
+    before = snapshot()
+
+    response = send(w, target, sent, headers)
+
+    text = response.content.decode("utf-8", errors="replace")
+    # 409: a unit already on a call ("unit already assigned", named like a 400's field).
+    assert response.status_code in (400, 409), (response.status_code, text[:1500])
+    if target.api:
+        errors = response.json()
+        assert named in _keys(errors), errors
+    else:
+        errors = form_errors(response)
+        assert named in errors or any(named in m for m in errors.get("__all__", [])), errors
+        assert "<script>alert(1)</script>" not in text
+    assert snapshot() == before
+
+
+# The command-line imports.
+
+
+@pytest.fixture
+def stored(world_per_test: World) -> World:
+    """The world, with the sample HSDS directory imported: rows a bad import must leave."""
+    call_command("import_hsds", str(HSDS), stdout=StringIO())
+    return world_per_test
+
+
+@pytest.mark.parametrize("bad", CSV_CORPUS, ids=[bad.id for bad in CSV_CORPUS])
+def test_it_refuses_a_bad_import_row_by_field_and_changes_nothing(
+    stored: World, bad: BadRow, tmp_path: Path
+) -> None:
+    before = snapshot()
+    message = _import(bad, tmp_path)
+    assert bad.named in message, message
+    assert snapshot() == before
+
+
+def _import(bad: BadRow, tmp_path: Path) -> str:
+    """Run the command on the bad input; return what it said about it."""
+    out = StringIO()
+    if bad.tool == "import_calls":
+        source = tmp_path / "calls.csv"
+        source.write_text(f"{DURHAM_HEADER}\n{bad.content}\n", encoding="utf-8")
+        rejects = tmp_path / "rejects.csv"
+        arguments = ["--profile", "durham", "--rejects", str(rejects)]
+        call_command("import_calls", str(source), *arguments, stdout=out)
+        assert "imported: 0" in out.getvalue() and "rejected: 1" in out.getvalue()
+        with rejects.open(newline="", encoding="utf-8") as handle:
+            (row,) = list(csv.DictReader(handle))
+        return row["reason"]
+    if bad.tool == "import_calls_mapping":
+        source = tmp_path / "calls.csv"
+        source.write_text(f"{DURHAM_HEADER}\n\n", encoding="utf-8")
+        mapping = tmp_path / "mapping.toml"
+        mapping.write_text(bad.content, encoding="utf-8")
+        with pytest.raises(CommandError) as refused:
+            call_command("import_calls", str(source), "--mapping", str(mapping), stdout=out)
+        return str(refused.value)
+    if bad.tool == "triage_replay":
+        source, output = tmp_path / "in.csv", tmp_path / "out.csv"
+        source.write_text(f"{REPLAY_HEADER}\n{bad.content}\n", encoding="utf-8")
+        with pytest.raises(CommandError, match="could not be triaged"):
+            call_command("triage_replay", str(source), str(output), stdout=out)
+        with output.open(newline="", encoding="utf-8") as handle:
+            (row,) = list(csv.DictReader(handle))
+        assert not row["route"]
+        return row["error"]
+    assert bad.tool == "import_hsds"
+    folder = tmp_path / "hsds"
+    shutil.copytree(HSDS, folder)
+    (folder / "data" / "services.csv").write_text(bad.content, encoding="utf-8")
+    call_command("import_hsds", str(folder), stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "rejected 1:" in line]
+    assert len(lines) == 1, out.getvalue()
+    return lines[0]
