@@ -1,8 +1,28 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from heart.models import AuditEntry, OutboxMessage, Person
 
 admin.site.site_header = "Fifth Branch administration"
+
+
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    """The admin role gives roles (groups); it cannot step outside them. A superuser holds
+    every permission, case notes and substance-use details included, and a permission given
+    to one user escapes the roles that `migrate` resets: only a superuser sets either."""
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ("is_superuser", "user_permissions")
+        return fields
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)
 
 
 @admin.register(Person)
