@@ -118,6 +118,7 @@ def _detail_response(request: Request, case: Case, *, status: int = http.HTTP_20
 
 @extend_schema(
     methods=["GET"],
+    operation_id="cases_list",
     summary="Cases: a navigator's own, or every case for a supervisor",
     parameters=[OpenApiParameter("status", str, enum=Case.Status.values), *PAGE_PARAMETERS],
     responses={200: paginated("PaginatedCaseList", CaseSerializer(many=True)), 403: DENIED},

@@ -102,6 +102,7 @@ IDEMPOTENCY = OpenApiParameter(
 )
 @extend_schema(
     methods=["GET"],
+    operation_id="calls_list",
     responses=paginated("PaginatedCallList", CallSerializer(many=True)),
     parameters=[
         OpenApiParameter("status", str),
