@@ -511,3 +511,15 @@ def test_it_answers_a_bad_audit_search_by_field_never_a_500(world: World, field,
     text = response.content.decode()
     assert (f'<p class="error" role="alert">{field}:' in text) is named
     assert "<script>alert(1)</script>" not in text
+
+
+@pytest.mark.django_db
+def test_it_records_attempts_on_a_locked_account_as_failed_logins(call_taker):
+    client = client_from()
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "casey", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "casey", "password": PASSWORD})
+    assert locked.status_code == 429
+    failures = entries(action="login", username="casey")
+    assert [e.outcome for e in failures] == ["failure"] * 6
+    assert {e.source_address for e in failures} == {ADDRESS}
