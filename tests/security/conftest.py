@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -218,7 +218,9 @@ def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
 
 
 @pytest.fixture
-def world_per_test(shared_world: World, db: None, afternoon: None) -> World:
-    """The module's world, with fresh clients: whatever a test changes is rolled back."""
+def world_per_test(shared_world: World, db: None, time_machine: Any) -> World:
+    """The module's world, with fresh clients: whatever a test changes is rolled back. The
+    clock runs from ten minutes after the world was built, never back before it."""
+    time_machine.move_to(AFTERNOON + timedelta(minutes=10), tick=True)
     shared_world.clients = {}
     return shared_world
