@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class NavEntry:
     staff_only: bool = False
 
 
-# Order is the order of the header. Pages register here as they are built.
+# Order is the order of the header.
 NAVIGATION: list[NavEntry] = [
     NavEntry("Overview", "home", ()),
     NavEntry("Call intake", "dispatch:intake", ("dispatch.log_call",)),
@@ -41,10 +41,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             continue
         if entry.permissions and not any(user.has_perm(p) for p in entry.permissions):
             continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue  # the page is not built yet in this deployment
+        url = reverse(entry.url_name)
         items.append(
             {
                 "label": entry.label,
