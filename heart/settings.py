@@ -269,6 +269,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "heart.tasks.outbox_relay",
         "schedule": env_float("OUTBOX_RELAY_SECONDS", 2.0),
     },
+    # A call held for a department unit falls back when its hold runs out (DOMAIN.md 5).
+    "dispatch-holds-sweep": {
+        "task": "dispatch.tasks.holds_sweep",
+        "schedule": env_float("HOLD_SWEEP_SECONDS", 30.0),
+    },
     "worker-heartbeat": {
         "task": "heart.tasks.worker_heartbeat",
         "schedule": env_float("WORKER_HEARTBEAT_SECONDS", 30.0),

@@ -21,6 +21,7 @@ from dispatch.services import (
     unit_status_set,
 )
 from dispatch.services.assignments import holds_expired_fall_back
+from dispatch.tasks import holds_sweep
 from tests.dispatch.conftest import AFTERNOON, welfare_check
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,7 @@ def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
     with time_machine.travel(AFTERNOON + timedelta(minutes=10), tick=False):
         assert holds_expired_fall_back() == 0
     with time_machine.travel(AFTERNOON + timedelta(minutes=22), tick=False):
-        assert holds_expired_fall_back() == 1
+        assert holds_sweep() == 1  # beat's task, as scheduled in CELERY_BEAT_SCHEDULE
     call.refresh_from_db()
     assert (call.status, call.route, call.unserved_reason) == ("queued", "CO_RESPONSE", "no_unit")
     assert call.eligible_route == "HEART"
@@ -214,3 +215,8 @@ def test_it_resolves_or_converts_phone_calls(ccd_clinician, call_taker):
         "CCD",
         "HEART",
     ]
+
+
+def test_it_schedules_the_holds_sweep_on_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-holds-sweep"]
+    assert entry["task"] == holds_sweep.name

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from dispatch.services.assignments import holds_expired_fall_back
+
+
+@shared_task(name="dispatch.tasks.holds_sweep", acks_late=True, reject_on_worker_lost=True)
+def holds_sweep(**_: Any) -> int:
+    """Beat: every held call whose hold ran out falls back (unserved_reason = no_unit).
+    Safe to run twice or at once: each fall-back locks its call and re-checks it is held."""
+    return holds_expired_fall_back()
