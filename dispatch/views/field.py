@@ -73,12 +73,14 @@ def ccd_resolve_view(request: HttpRequest, call_id: int) -> HttpResponse:
 @permission_required("dispatch.work_ccd_queue", raise_exception=True)
 def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
     form = CcdConvertForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, "reason: at most 500 characters")
+        return redirect(reverse("dispatch:ccd_queue"))
     try:
         call = ccd_convert(
             call_id=call_id,
             by=request.user,
-            reason=form.cleaned_data.get("reason", ""),
+            reason=form.cleaned_data["reason"],
             request=request,
         )
         messages.success(request, f"Call {call_id} converted to a field response: {call.route}.")
@@ -87,16 +89,18 @@ def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect(reverse("dispatch:ccd_queue"))
 
 
-def _my_unit_or_none(request: HttpRequest) -> Unit | None:
-    return selectors.unit_of(request.user)
-
-
 @require_GET
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder(request: HttpRequest) -> HttpResponse:
-    unit = _my_unit_or_none(request)
+    unit = selectors.unit_of(request.user)
     assignment = selectors.open_assignment(unit) if unit else None
     members = list(unit.members.all()) if unit else []
+    return _responder_page(request, unit, assignment, ClearForm(members=members))
+
+
+def _responder_page(
+    request: HttpRequest, unit: Unit | None, assignment: Any, form: ClearForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "dispatch/responder.html",
@@ -104,15 +108,16 @@ def responder(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "assignment": assignment,
             "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
-            "clear_form": ClearForm(members=members),
+            "clear_form": form,
         },
+        status=status,
     )
 
 
 @require_POST
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder_status(request: HttpRequest) -> HttpResponse:
-    unit = _my_unit_or_none(request)
+    unit = selectors.unit_of(request.user)
     form = StatusForm(request.POST)
     if unit is None:
         messages.error(request, "unit: you are not a member of any unit")
@@ -134,7 +139,7 @@ def responder_status(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder_backup(request: HttpRequest) -> HttpResponse:
-    unit = _my_unit_or_none(request)
+    unit = selectors.unit_of(request.user)
     assignment = selectors.open_assignment(unit) if unit else None
     form = ReasonForm(request.POST)
     if assignment is None or unit is None:
@@ -175,7 +180,7 @@ def clear_inputs(form: ClearForm) -> dict[str, Any]:
 @require_POST
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder_clear(request: HttpRequest) -> HttpResponse:
-    unit = _my_unit_or_none(request)
+    unit = selectors.unit_of(request.user)
     assignment = selectors.open_assignment(unit) if unit else None
     if unit is None or assignment is None:
         messages.error(request, "call: your unit is not on a call")
@@ -195,14 +200,4 @@ def responder_clear(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Call {call.pk} cleared: {call.get_disposition_display()}.")
             return redirect(reverse("dispatch:responder"))
-    return render(
-        request,
-        "dispatch/responder.html",
-        {
-            "unit": unit,
-            "assignment": assignment,
-            "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
-            "clear_form": form,
-        },
-        status=400,
-    )
+    return _responder_page(request, unit, assignment, form, status=400)

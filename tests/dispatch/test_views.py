@@ -160,3 +160,19 @@ def test_it_lets_the_responder_clear_with_felt_safe(
     )
     assert ok.status_code == 302
     assert Call.objects.get(pk=call.pk).status == "closed"
+
+
+def test_it_refuses_an_overlong_conversion_note_by_field(client_for, ccd_clinician, make_call):
+    call = make_call(
+        call_type="MENTAL_HEALTH",
+        answers={
+            "weapon": "no",
+            "violence": "no",
+            "caller_is_subject": "yes",
+            "wants_in_person": "no",
+        },
+    )
+    client = client_for(ccd_clinician)
+    response = client.post(f"/dispatch/ccd/{call.pk}/convert/", {"reason": "x" * 501}, follow=True)
+    assert "reason: at most 500 characters" in response.content.decode()
+    assert Call.objects.get(pk=call.pk).status == "phone"
