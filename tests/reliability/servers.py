@@ -65,32 +65,12 @@ class PrivatePostgres:
             ) from RuntimeError(result.stderr)
         return result
 
-    def start(self) -> None:
-        self._run(
-            _pg_bin("pg_ctl"),
-            "-D",
-            str(self.directory / "data"),
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.directory / "log"),
-            "-o",
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
-            "start",
-        )
-
-    def stop(self) -> None:
-        self._run(_pg_bin("pg_ctl"), "-D", str(self.directory / "data"), "-m", "fast", "-w", "stop")
-
-    def restart(self) -> None:
+    def _pg_ctl(self, action: str, *options: str) -> None:
         # With -l the server's output goes to the log, not to our pipe (which would never close).
         self._run(
             _pg_bin("pg_ctl"),
             "-D",
             str(self.directory / "data"),
-            "-m",
-            "fast",
             "-w",
             "-t",
             "60",
@@ -98,8 +78,18 @@ class PrivatePostgres:
             str(self.directory / "log"),
             "-o",
             f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
-            "restart",
+            *options,
+            action,
         )
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def stop(self) -> None:
+        self._pg_ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        self._pg_ctl("restart", "-m", "fast")
 
 
 @contextlib.contextmanager
