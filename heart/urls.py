@@ -7,6 +7,8 @@ from heart import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico before they read the page's icon link.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("audit/", views.audit_log, name="audit_log"),
     path("dashboards/", include("heart.dashboards.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

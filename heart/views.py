@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 from heart.selectors import audit_search, overview_counts, worker_last_seen
@@ -33,6 +34,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request, "heart/audit_log.html", {"page": page, "filters": filters, "errors": errors}
     )
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico before they read the page's icon link."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_not_required

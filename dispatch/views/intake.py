@@ -66,6 +66,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                 verb = (
                     f"linked to call {call.duplicate_of_id}"
                     if call.duplicate_of_id
+                    else f"sent to the CCD phone queue, {call.priority}"
+                    if call.route == "CCD"
                     else f"queued for {call.route} {call.priority}"
                 )
                 messages.success(

@@ -106,3 +106,8 @@ def test_it_sets_a_content_security_policy_without_inline_scripts(client_for, ca
 
 def test_it_answers_the_health_check_without_login():
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_it_points_browsers_asking_for_favicon_ico_at_the_icon():
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

@@ -128,6 +128,7 @@ MATRIX: list[Row] = [
     # heart: overview, health, audit log, sign-in and out
     Row("home", "GET", SIGNED_IN),
     Row("healthz", "GET", EVERYONE),
+    Row("favicon", "GET", EVERYONE, ok=frozenset({301})),
     Row("audit_log", "GET", roles_(SUP)),
     Row("audit_log", "GET", roles_(SUP), query="?outcome=denied&since=2026-03-01", label="search"),
     Row("login", "GET", EVERYONE),
