@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from heart.models import AuditEntry
+from heart.rows import instance_insert
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -38,7 +39,7 @@ def audit_record(
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = obj.pk if obj.pk is not None else ""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=timezone.now(),
         user=user,
         username=username or (user.get_username() if user is not None else ""),
@@ -49,3 +50,5 @@ def audit_record(
         source_address=client_address(request),
         detail=detail or {},
     )
+    instance_insert(entry)
+    return entry

@@ -19,13 +19,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from heart.models import OutboxMessage
+from heart.rows import instance_insert
 
 log = logging.getLogger(__name__)
 
 
 def outbox_enqueue(*, task: str, payload: dict[str, Any]) -> OutboxMessage:
     """Write a message for ``task`` inside the caller's transaction."""
-    return OutboxMessage.objects.create(task=task, payload=payload, created_at=timezone.now())
+    message = OutboxMessage(task=task, payload=payload, created_at=timezone.now())
+    instance_insert(message)
+    return message
 
 
 def outbox_relay(*, limit: int = 500) -> int:

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from dispatch.models import Call, FieldEvent, TriageRecord
 from heart.audit import audit_record
 from heart.models import IdempotencyRecord
 from heart.outbox import outbox_enqueue
+from heart.rows import instance_insert
 from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 
@@ -94,7 +95,7 @@ def _apply_triage(call: Call, result: TriageResult) -> None:
 
 
 def _triage_record(call: Call, *, kind: str, by: Any, at: datetime) -> TriageRecord:
-    return TriageRecord.objects.create(
+    record = TriageRecord(
         call=call,
         kind=kind,
         at=at,
@@ -109,6 +110,8 @@ def _triage_record(call: Call, *, kind: str, by: Any, at: datetime) -> TriageRec
         explanation=call.explanation,
         by=_user_or_none(by),
     )
+    instance_insert(record)
+    return record
 
 
 def call_create(
@@ -165,23 +168,29 @@ def call_create(
                 call.status = Call.Status.LINKED
             else:
                 call.status = Call.Status.PHONE if call.route == "CCD" else Call.Status.QUEUED
-            call.save()
-            TriageRecord.objects.create(
-                **_record_fields(call, result),
-                kind=TriageRecord.Kind.INTAKE,
-                at=now,
-                by=_user_or_none(by),
+            # The five rows of a create go in through prepared INSERTs (heart/rows.py): the
+            # ORM's per-save query building cost more than the database work.
+            instance_insert(call)
+            instance_insert(
+                TriageRecord(
+                    **_record_fields(call, result),
+                    kind=TriageRecord.Kind.INTAKE,
+                    at=now,
+                    by=_user_or_none(by),
+                )
             )
             if overridden:
                 _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=now)
             if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    key=idempotency_key,
-                    user=by,
-                    scope="call_create",
-                    request_hash=fingerprint,
-                    object_id=call.pk,
-                    created_at=now,
+                instance_insert(
+                    IdempotencyRecord(
+                        key=idempotency_key,
+                        user=by,
+                        scope="call_create",
+                        request_hash=fingerprint,
+                        object_id=call.pk,
+                        created_at=now,
+                    )
                 )
             audit_record(
                 action="call.create",
@@ -261,13 +270,17 @@ def _open_incident(call_id: int) -> Call:
     return incident
 
 
+_IDEMPOTENCY_LOOKUP = (
+    "SELECT request_hash, object_id FROM heart_idempotencyrecord"
+    " WHERE user_id = %s AND scope = 'call_create' AND key = %s"
+)
+
+
 def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
-    # On every create, so only the two columns it needs (and no model instance) are read.
-    record = (
-        IdempotencyRecord.objects.filter(user=by, scope="call_create", key=key)
-        .values_list("request_hash", "object_id")
-        .first()
-    )
+    # On every create, so one prepared statement reads only the two columns it needs.
+    with connection.cursor() as cursor:
+        cursor.execute(_IDEMPOTENCY_LOOKUP, [_user_or_none(by) and by.pk, key])
+        record = cursor.fetchone()
     if record is None:
         return None
     request_hash, object_id = record
