@@ -13,7 +13,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """DATABASE_URL of the test database, for processes that must see what the test commits."""
     s = connection.settings_dict
     if connection.vendor == "sqlite":

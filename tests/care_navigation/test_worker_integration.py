@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from care_navigation.models import Case, Notification
 from heart.models import Person
-from tests.processes import start_celery_worker, stop_process_group, test_database_url
+from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -41,7 +41,7 @@ def start_worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "heart.settings",
         "CARE_SWEEP_SECONDS": "1",

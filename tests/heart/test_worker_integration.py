@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from heart.models import OutboxMessage, WorkerHeartbeat
-from tests.processes import start_celery_worker, stop_process_group, test_database_url
+from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_it_runs_beat_and_a_worker_for_real(tmp_path):
     env = {
         **os.environ,
         "DEBUG": "1",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "VAR_DIR": str(tmp_path),
         "WORKER_HEARTBEAT_SECONDS": "1",
         "OUTBOX_RELAY_SECONDS": "1",

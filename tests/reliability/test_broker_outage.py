@@ -12,7 +12,7 @@ from dispatch.models import Call
 from heart.dashboards.models import DAY, CallRollup
 from heart.models import OutboxMessage
 from tests.factories import UserFactory
-from tests.processes import start_celery_worker, stop_process_group, test_database_url
+from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 from tests.reliability.servers import base_env, free_port, gunicorn, private_redis, wait_until
 from tests.reliability.test_postgres_restart import post_call
 
@@ -32,7 +32,7 @@ def test_it_takes_calls_while_redis_is_down_and_catches_up_after(seeded, tmp_pat
     token = Token.objects.create(user=user).key
     port = free_port()
     env = base_env(
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=worker_database_url(),
         REDIS_URL=f"redis://127.0.0.1:{port}/0",
         VAR_DIR=str(tmp_path),
         OUTBOX_RELAY_SECONDS="1",
