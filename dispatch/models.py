@@ -80,7 +80,8 @@ class Call(models.Model):
     first_dispatched_at = models.DateTimeField(null=True, blank=True)
     first_on_scene_at = models.DateTimeField(null=True, blank=True)
 
-    call_type = models.ForeignKey("triage.CallType", on_delete=models.PROTECT)
+    # The foreign keys' indexes are declared in Meta (see there), not by db_index.
+    call_type = models.ForeignKey("triage.CallType", on_delete=models.PROTECT, db_index=False)
     external_label = models.CharField(max_length=120, blank=True)
     address = models.CharField(max_length=200, blank=True)
     lat = models.FloatField(null=True, blank=True)
@@ -90,7 +91,12 @@ class Call(models.Model):
     callback_number = models.CharField(max_length=40, blank=True)
     narrative = models.TextField(blank=True)
     person = models.ForeignKey(
-        "heart.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+        "heart.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+        db_index=False,
     )
     answers = models.JSONField(default=dict, blank=True)
 
@@ -108,10 +114,20 @@ class Call(models.Model):
     # no case), True = consented (a case was opened).
     referral_consent = models.BooleanField(null=True, blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        db_index=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -123,10 +139,32 @@ class Call(models.Model):
             ("work_ccd_queue", "Can work the CCD phone queue"),
             ("respond_call", "Can update own unit and clear its call"),
         ]
+        # Every index costs each inserted call, and a city's history is millions of closed,
+        # imported calls: what only open or console calls need is a partial index that those
+        # rows skip (no person, duplicate or creator; never open). The call type's index has no
+        # varchar_pattern_ops twin (nothing searches codes by prefix).
         indexes = [
-            models.Index(fields=["status", "priority"]),
+            models.Index(
+                fields=["status", "priority"],
+                condition=models.Q(status__in=["queued", "held", "phone", "active"]),
+                name="call_open_status",
+            ),
             models.Index(fields=["address"]),
             models.Index(fields=["route", "received_at"]),
+            models.Index(fields=["call_type"], name="call_call_type"),
+            models.Index(
+                fields=["person"], condition=models.Q(person__isnull=False), name="call_person"
+            ),
+            models.Index(
+                fields=["duplicate_of"],
+                condition=models.Q(duplicate_of__isnull=False),
+                name="call_duplicate_of",
+            ),
+            models.Index(
+                fields=["created_by"],
+                condition=models.Q(created_by__isnull=False),
+                name="call_created_by",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
