@@ -91,6 +91,39 @@ def test_it_polls_the_board_cheaply_when_nothing_changed(client_for, dispatcher,
     assert "9 Elm St" in changed.content.decode()
 
 
+def test_it_changes_the_board_etag_when_a_call_leaves_the_board(
+    client_for, dispatcher, responder, make_call, heart_unit
+):
+    from dispatch.selectors import board_etag
+    from dispatch.services import FeltSafe, call_clear, unit_assign
+
+    call = make_call()
+    unit_assign(call_id=call.pk, unit_id=heart_unit.pk, by=dispatcher)
+    before = board_etag()
+    call_clear(
+        call_id=call.pk,
+        unit_id=heart_unit.pk,
+        disposition="resolved_on_scene",
+        felt_safe=[FeltSafe(responder.pk, True)],
+        by=responder,
+    )
+    assert board_etag() != before
+    page = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    assert f"#{call.pk} " not in page and "No units on calls." in page
+
+
+def test_it_marks_a_call_waiting_past_its_warning_without_javascript(
+    client_for, dispatcher, make_call
+):
+    late = make_call(received_at=timezone.now() - timedelta(minutes=45), address="1 Late St")
+    make_call(received_at=timezone.now(), address="2 New St")
+    page = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    rows = re.finditer(r'<tr class="waiting-row( overdue)?"[^>]*>(?:(?!</tr>).)*', page, re.S)
+    marks = {("1 Late St" in row.group(0)): bool(row.group(1)) for row in rows}
+    assert marks == {True: True, False: False}
+    assert f"#{late.pk} " in page
+
+
 def test_it_keeps_the_board_query_count_flat(
     client_for, dispatcher, make_call, django_assert_max_num_queries
 ):
