@@ -216,6 +216,28 @@ def test_it_counts_a_call_repeated_in_the_file_as_a_duplicate(excerpt, tmp_path)
     assert (summary.read, summary.imported, summary.duplicates) == (355, 353, 2)
 
 
+def test_it_skips_repeats_in_the_same_chunk_and_across_chunks(excerpt, tmp_path, monkeypatch):
+    from dispatch.importer import postgres
+
+    # Chunks of 4 lines (on PostgreSQL's COPY path; SQLite's portable path has no chunks):
+    # line 2 repeats line 1 within a chunk, the last lines repeat the first two in later
+    # chunks. The first of each wins and keeps its place in the file.
+    monkeypatch.setattr(postgres, "WRITE_LINES", 2)
+    monkeypatch.setattr(postgres, "CHUNK_LINES", 4)
+    lines = (FIXTURES / "seattle_raw.csv").read_text(encoding="utf-8").splitlines(True)
+    repeated = tmp_path / "seattle_repeated.csv"
+    repeated.write_text("".join([lines[0], lines[1], lines[1], *lines[2:], lines[1], lines[2]]))
+
+    summary = run(repeated, "seattle")
+
+    assert (summary.read, summary.imported, summary.duplicates) == (356, 353, 3)
+    ids = list(
+        Call.objects.filter(source="seattle").order_by("pk").values_list("external_id", flat=True)
+    )
+    in_file = [row[1] for row in csv.reader(lines[1:])]  # "CAD Event Number"
+    assert ids == list(dict.fromkeys(in_file))
+
+
 def test_it_records_one_audit_entry_per_import(excerpt):
     path = excerpt("san_diego")
     run(path, "san_diego")
