@@ -6,13 +6,21 @@ Generates N seeded synthetic calls (default 1,000,000) in the shape of the Durha
 ``durham`` profile: naive local times, the six Durham natures at their published shares,
 priorities, beats, lat/lon), then measures in the same run:
 
-- the baseline: ``psql -c "\\copy bench_import_baseline FROM FILE CSV HEADER"`` into a plain
-  table of the file's columns (typed, no index), best of two (before and after the import);
 - the import: ``calls_import`` with the durham profile, end to end (read, check, triage,
-  COPY to staging, INSERT into dispatch_call with its indexes, audit, commit).
+  COPY to staging, INSERT into dispatch_call with its indexes, audit, commit);
+- the same-table baseline: a raw ``psql \\copy`` of the same calls into the same table. The
+  file's columns are not the calls table's, so the calls the import stored are dumped in the
+  table's own columns, the table is emptied, and ``psql -c "\\copy dispatch_call (...) FROM
+  DUMP"`` loads them back (its indexes, constraints and foreign-key checks included): the
+  database's own cost of putting these rows in this table, which no importer can beat;
+- for scale, a plain-table baseline: ``psql -c "\\copy bench_import_baseline FROM FILE CSV
+  HEADER"`` into a table of the file's columns (typed, no index, no constraint), best of two
+  (before and after the import).
 
-Prints rows/s of both and their ratio. Targets: a million rows in under 30 s, at no less
-than 0.4 of the baseline's rate (scaled to N). Exits 1 when a target is missed.
+Prints rows/s of each and the ratios. Targets (the issue's): a million rows in under 30 s, at
+no less than 0.4 of the rate of a raw ``psql \\copy`` of the same data into the same table
+(scaled to N). Exits 1 when a target is missed. The plain-table ratio is printed, not judged:
+against a table with no index it measures the calls table's indexes, not the importer.
 
 The database (default ``postgres://postgres@127.0.0.1:5432/fifth_bench_import``) is dropped
 and created on every run, so every run starts from an empty calls table; its name must
@@ -129,6 +137,27 @@ def baseline(url: str, path: Path) -> float:
     return seconds
 
 
+def baseline_same_table(url: str, workdir: Path, source: str) -> float:
+    """Seconds of a raw psql \\copy of the stored calls of ``source``, in the calls table's own
+    columns, back into the emptied calls table (with all its indexes and constraints)."""
+    from dispatch.models import Call
+
+    columns = ", ".join(f.column for f in Call._meta.concrete_fields if not f.primary_key)
+    dump = workdir / "calls_table.copy"
+    select = f"SELECT {columns} FROM dispatch_call WHERE source = '{source}' ORDER BY id"  # noqa: S608
+    subprocess.run(["psql", url, "-qc", f"\\copy ({select}) TO '{dump}'"], check=True)
+    truncate = "SET client_min_messages = warning; TRUNCATE dispatch_call CASCADE"
+    subprocess.run(["psql", url, "-qc", truncate], check=True)
+    subprocess.run(["psql", url, "-qc", "CHECKPOINT"], check=True)
+    started = time.perf_counter()
+    subprocess.run(
+        ["psql", url, "-qc", f"\\copy dispatch_call ({columns}) FROM '{dump}'"], check=True
+    )
+    seconds = time.perf_counter() - started
+    dump.unlink()
+    return seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -167,18 +196,17 @@ def main() -> int:
     base_second = baseline(args.database_url, path)
     base = min(base_first, base_second)
 
+    same = baseline_same_table(args.database_url, workdir, "durham")
+
     rows = summary.read
-    base_rate = rows / base
     import_rate = rows / summary.seconds
-    ratio = import_rate / base_rate
+    same_rate = summary.imported / same
+    base_rate = rows / base
+    ratio = import_rate / same_rate
     target_seconds = SECONDS_PER_MILLION_TARGET * args.rows / 1_000_000
     rest = summary.seconds - summary.seconds_reading - summary.seconds_storing
     print(
-        f"baseline psql \\copy into a plain table: {base:6.2f} s  {base_rate:>10,.0f} rows/s"
-        f"  (runs: {base_first:.2f} s, {base_second:.2f} s)"
-    )
-    print(
-        f"import_calls (durham profile, COPY):    {summary.seconds:6.2f} s  "
+        f"import_calls (durham profile, COPY):          {summary.seconds:6.2f} s  "
         f"{import_rate:>10,.0f} rows/s"
     )
     print(
@@ -190,7 +218,18 @@ def main() -> int:
         f"  imported {summary.imported:,}, duplicates {summary.duplicates:,}, "
         f"rejected {summary.rejected:,}"
     )
-    print(f"ratio import / baseline: {ratio:.2f} (target >= {RATIO_TARGET})")
+    print(
+        f"baseline: psql \\copy of the same calls into dispatch_call: {same:6.2f} s  "
+        f"{same_rate:>10,.0f} rows/s"
+    )
+    print(
+        f"for scale: psql \\copy of the file into a plain table: {base:6.2f} s  "
+        f"{base_rate:>10,.0f} rows/s  (runs: {base_first:.2f} s, {base_second:.2f} s)"
+    )
+    print(
+        f"ratio import / same-table \\copy: {ratio:.2f} (target >= {RATIO_TARGET}); "
+        f"import / plain-table \\copy: {import_rate / base_rate:.2f} (not a target)"
+    )
     if not args.keep:
         path.unlink()
         workdir.rmdir()
