@@ -108,14 +108,19 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ConfigError(f"DATABASE_URL={url!r} names no database")
-        # Server-side binding: psycopg sends parameters apart from the SQL and prepares
-        # statements it sees often. Measured here it halves the database time of a call
-        # create (bench/README.md); `?server_side_binding=false` turns it off.
-        options: dict[str, object] = {"server_side_binding": True}
+        # Server-side binding: psycopg sends parameters apart from the SQL, and prepares a
+        # statement once a connection has run it `prepare_threshold` times (Django turns
+        # that off unless asked: it breaks behind a PgBouncer older than 1.21 in transaction
+        # mode). Measured here, binding halved the database time of a call create and
+        # preparing took the planning out of every repeated query (bench/README.md).
+        # `?server_side_binding=false` and `?prepare_threshold=none` turn them off.
+        options: dict[str, object] = {"server_side_binding": True, "prepare_threshold": 5}
         for key, values in parse_qs(parts.query).items():
             value = values[-1]
             if key == "server_side_binding":
                 options[key] = value.lower() in {"1", "true", "yes", "on"}
+            elif key == "prepare_threshold":
+                options[key] = _prepare_threshold(value)
             else:
                 options[key] = value
         return {
@@ -130,6 +135,21 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
     raise ConfigError(
         f"DATABASE_URL scheme {scheme!r} is not supported (use postgres:// or sqlite:///)"
     )
+
+
+def _prepare_threshold(value: str) -> int | None:
+    if value.strip().lower() in {"none", "off", "false", ""}:
+        return None
+    try:
+        threshold = int(value)
+    except ValueError:
+        threshold = -1
+    if threshold < 0:
+        raise ConfigError(
+            f"DATABASE_URL prepare_threshold={value!r}: give a whole number of executions "
+            "(0 prepares every statement) or none"
+        )
+    return threshold
 
 
 def check_redis_url(url: str) -> str:

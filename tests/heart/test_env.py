@@ -51,9 +51,23 @@ def test_it_parses_postgres_urls():
         "db.example",
         "5433",
     )
-    assert db["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
-    off = parse_database_url("postgres://h/d?server_side_binding=false", base_dir=Path("/app"))
-    assert off["OPTIONS"] == {"server_side_binding": False}
+    assert db["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+    off = parse_database_url(
+        "postgres://h/d?server_side_binding=false&prepare_threshold=none", base_dir=Path("/app")
+    )
+    assert off["OPTIONS"] == {"server_side_binding": False, "prepare_threshold": None}
+    always = parse_database_url("postgres://h/d?prepare_threshold=0", base_dir=Path("/app"))
+    assert always["OPTIONS"]["prepare_threshold"] == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "often", "2.5"])
+def test_it_refuses_a_prepare_threshold_that_is_not_a_count(value):
+    with pytest.raises(ConfigError, match=f"prepare_threshold={value!r}"):
+        parse_database_url(f"postgres://h/d?prepare_threshold={value}", base_dir=Path("/app"))
 
 
 def test_it_parses_relative_and_absolute_sqlite_paths():
