@@ -2,15 +2,23 @@
 
 DRF's TokenAuthentication reads the token and user through the ORM, and the first permission
 check reads the permissions in a second query. Every API request does both, so here they are
-one statement (prepared once per connection with server-side binding), and the permissions
-land in the cache that ``heart.auth_backends.RoleModelBackend`` reads.
+one statement, and the permissions land in the cache that
+``heart.auth_backends.RoleModelBackend`` reads.
+
+A process keeps what it read for a token for ``API_TOKEN_CACHE_SECONDS`` (5 s by default):
+an integration posting calls back to back reads its token once per worker every few seconds,
+not once per call. Each request still gets its own user object. The price: revoking a token,
+deactivating a user or changing their roles takes effect within that time.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, models
 from rest_framework import authentication, exceptions
@@ -51,25 +59,66 @@ def _token_user_sql() -> tuple[str, tuple[models.Field[Any, Any], ...]]:
     return sql, fields
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What one query read for a token: the user's column values, the token's creation time,
+    the user's permissions."""
+
+    user_values: tuple[Any, ...]
+    created: Any
+    permissions: frozenset[str]
+    expires: float
+
+
+# token key -> what was read for it; only tokens that exist. Bounded: emptied when full.
+_recent: dict[str, _Read] = {}
+_RECENT_MAX = 10_000
+
+
+def _read(key: str) -> _Read | None:
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    now = time.monotonic()
+    found = _recent.get(key)
+    if found is not None and found.expires > now:
+        return found
+    sql, fields = _token_user_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"key": key})
+        rows = cursor.fetchall()
+    if not rows:
+        _recent.pop(key, None)
+        return None
+    *user_values, created = values_from_db(fields, rows[0][: len(fields)])
+    read = _Read(
+        user_values=tuple(user_values),
+        created=created,
+        permissions=frozenset(f"{row[-2]}.{row[-1]}" for row in rows if row[-1] is not None),
+        expires=now + ttl,
+    )
+    if ttl > 0:
+        if len(_recent) >= _RECENT_MAX:
+            _recent.clear()
+        _recent[key] = read
+    return read
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``, as DRF's, in one query."""
+    """``Authorization: Token <key>``, as DRF's, in one query (or none, within the cache time)."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        sql, fields = _token_user_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"key": key})
-            rows = cursor.fetchall()
-        if not rows:
+        read = _read(key)
+        if read is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        *user_values, created = values_from_db(fields, rows[0][: len(fields)])
+        _, fields = _token_user_sql()
         user: Any = get_user_model().from_db(
-            connection.alias, [f.attname for f in fields[:-1]], user_values
+            connection.alias, [f.attname for f in fields[:-1]], list(read.user_values)
         )
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         if not user.is_superuser:
             # A superuser holds every permission; RoleModelBackend fills that cache itself.
-            user._perm_cache = {f"{row[-2]}.{row[-1]}" for row in rows if row[-1] is not None}
+            user._perm_cache = set(read.permissions)
+        created = read.created
         token = Token.from_db(
             connection.alias, ["key", "user_id", "created"], [key, user.pk, created]
         )

@@ -197,6 +197,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Seconds a web process reuses what it read for an API token (the user, active or not, and
+# their permissions) before reading it again; 0 reads it on every request. A revoked token, a
+# deactivated user or a changed role takes effect within this time (heart/api_auth.py).
+API_TOKEN_CACHE_SECONDS = env_float("API_TOKEN_CACHE_SECONDS", 5.0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
 from heart.api_auth import TokenAuthentication
 
@@ -50,3 +51,42 @@ def test_it_refuses_an_unknown_token_and_an_inactive_user(make_user):
         # 403, not 401: session authentication comes first and sends no WWW-Authenticate.
         assert response.status_code == 403
         assert response.json() == {"detail": message}
+
+
+@pytest.fixture
+def token_reuse(settings, monkeypatch):
+    from heart import api_auth
+
+    settings.API_TOKEN_CACHE_SECONDS = 5.0
+    clock = [1000.0]
+    monkeypatch.setattr(api_auth.time, "monotonic", lambda: clock[0])
+    api_auth._recent.clear()
+    yield clock
+    api_auth._recent.clear()
+
+
+def test_it_reuses_what_it_read_for_a_token_until_the_cache_time_passes(
+    call_taker, token_reuse, django_assert_num_queries
+):
+    token = Token.objects.create(user=call_taker)
+    auth = TokenAuthentication()
+    with django_assert_num_queries(1):
+        first, _ = auth.authenticate_credentials(token.key)
+    call_taker.groups.clear()  # a role taken away: seen once the cache time has passed
+    token_reuse[0] += 4.9
+    with django_assert_num_queries(0):
+        second, _ = auth.authenticate_credentials(token.key)
+    assert second is not first and second.has_perm("dispatch.log_call")
+    token_reuse[0] += 0.2
+    with django_assert_num_queries(1):
+        third, _ = auth.authenticate_credentials(token.key)
+    assert not third.has_perm("dispatch.log_call")
+
+
+def test_it_refuses_a_deleted_token_once_the_cache_time_passes(call_taker, token_reuse):
+    token = Token.objects.create(user=call_taker)
+    TokenAuthentication().authenticate_credentials(token.key)
+    token.delete()
+    token_reuse[0] += 5.1
+    with pytest.raises(AuthenticationFailed, match="Invalid token"):
+        TokenAuthentication().authenticate_credentials(token.key)
