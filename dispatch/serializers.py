@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
+from dispatch.services.calls import EARLIEST_CALL
 from dispatch.services.clearing import NEEDS
 from heart.http import MAX_ID
 from triage.engine import ANSWER_CHOICES, ROUTES
-
-EARLIEST_CALL = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class AnswersField(serializers.DictField):
@@ -56,8 +55,7 @@ class CallCreateSerializer(serializers.Serializer):
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     def validate_received_at(self, value: datetime | None) -> datetime | None:
-        # Older times are no phone call this console took, and before 1883 they would come
-        # back in local mean time (-04:56:02), which is not an RFC 3339 date-time.
+        # Also refused by call_create; here so the API names it before anything else runs.
         if value is not None and value < EARLIEST_CALL:
             raise serializers.ValidationError(f"is before {EARLIEST_CALL:%Y-%m-%d}")
         return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,10 @@ from heart.outbox import outbox_enqueue
 from heart.rows import instance_insert
 from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
+
+# Older times are no phone call this console took (and before 1883 they come back in local
+# mean time, which is not an RFC 3339 date-time).
+EARLIEST_CALL = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ def call_create(
     received_at = data.received_at or now
     if received_at > now + timedelta(minutes=5):
         raise ValidationError({"received_at": ["is in the future"]})
+    if received_at < EARLIEST_CALL:
+        raise ValidationError({"received_at": [f"is before {EARLIEST_CALL:%Y-%m-%d}"]})
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=received_at
     )

@@ -57,7 +57,12 @@ def intake(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 for field, problems in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                    shown = field in form.fields and not form.fields[field].widget.is_hidden
+                    if shown:
+                        form.add_error(field, problems)
+                    else:  # a hidden field (the received time) is named above the form
+                        name = field.replace("_", " ")
+                        form.add_error(None, [f"{name}: {problem}" for problem in problems])
             except IdempotencyConflict as exc:
                 form.add_error(None, str(exc))
             except PermissionDenied as exc:

@@ -40,6 +40,14 @@ def test_it_requires_weapon_and_violence_for_behavioral_calls(client_for, call_t
     assert not Call.objects.exists()
 
 
+def test_it_refuses_a_call_time_before_1970_from_the_form(client_for, call_taker):
+    posted = {**INTAKE, "received_at": "1900-03-10T14:05:00-04:00"}
+    response = client_for(call_taker).post("/dispatch/intake/", posted)
+    assert response.status_code == 400
+    assert "is before 1970-01-01" in response.content.decode()
+    assert not Call.objects.exists()
+
+
 def test_it_names_an_unknown_call_type(client_for, call_taker):
     response = client_for(call_taker).post("/dispatch/intake/", {**INTAKE, "call_type": "UFO"})
     assert response.status_code == 400
