@@ -464,9 +464,8 @@ def _safe_watermark(started: datetime) -> datetime:
     A transaction still running may yet commit calls stamped after its start, so on
     PostgreSQL the mark goes back to the oldest open transaction of this database's clients.
     Only clients: an autovacuum worker's transaction (minutes long on a big table, right
-    after an import) writes no call, yet counting it sends every refresh back over every day
-    since it started. (The dashboard bench once measured 21 s for a refresh with nothing
-    changed, 5 ms in other runs, with autovacuum busy on the freshly loaded tables.)"""
+    after an import) writes no call, yet counting it would send every refresh back over every
+    day changed since it started."""
     mark = started - CLOCK_SKEW
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
