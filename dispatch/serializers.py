@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
-from dispatch.services.calls import EARLIEST_CALL
 from dispatch.services.clearing import NEEDS
 from heart.http import MAX_ID
 from triage.engine import ANSWER_CHOICES, ROUTES
@@ -53,12 +51,6 @@ class CallCreateSerializer(serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-
-    def validate_received_at(self, value: datetime | None) -> datetime | None:
-        # Also refused by call_create; here so the API names it before anything else runs.
-        if value is not None and value < EARLIEST_CALL:
-            raise serializers.ValidationError(f"is before {EARLIEST_CALL:%Y-%m-%d}")
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):

@@ -98,20 +98,25 @@ def _apply_triage(call: Call, result: TriageResult) -> None:
     call.explanation = result.explanation[:300]
 
 
-def _triage_record(call: Call, *, kind: str, by: Any, at: datetime) -> TriageRecord:
+def _triage_record(
+    call: Call, *, kind: str, by: Any, at: datetime, result: TriageResult | None = None
+) -> TriageRecord:
+    """Record a triage of ``call``: the engine's ``result`` when given (the recommendation,
+    kept beside an override), else the routing the call holds now."""
+    source: Any = call if result is None else result
     record = TriageRecord(
         call=call,
         kind=kind,
         at=at,
         call_type=call.call_type_id,
         answers=call.answers,
-        eligible_route=call.eligible_route,
-        route=call.route,
-        priority=call.priority,
-        rule=call.rule,
-        ruleset_version=call.ruleset_version,
-        unserved_reason=call.unserved_reason,
-        explanation=call.explanation,
+        eligible_route=source.eligible_route,
+        route=source.route,
+        priority=source.priority,
+        rule=source.rule,
+        ruleset_version=source.ruleset_version,
+        unserved_reason=source.unserved_reason or "",
+        explanation=source.explanation[:300],
         by=_user_or_none(by),
     )
     instance_insert(record)
@@ -177,14 +182,7 @@ def call_create(
             # The five rows of a create go in through prepared INSERTs (heart/rows.py): the
             # ORM's per-save query building cost more than the database work.
             instance_insert(call)
-            instance_insert(
-                TriageRecord(
-                    **_record_fields(call, result),
-                    kind=TriageRecord.Kind.INTAKE,
-                    at=now,
-                    by=_user_or_none(by),
-                )
-            )
+            _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=now, result=result)
             if overridden:
                 _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=now)
             if idempotency_key:
@@ -232,22 +230,6 @@ def call_create(
                 return existing, False
         raise
     return call, True
-
-
-def _record_fields(call: Call, result: TriageResult) -> dict[str, Any]:
-    """The triage record of the engine's recommendation, before any override."""
-    return {
-        "call": call,
-        "call_type": call.call_type_id,
-        "answers": call.answers,
-        "eligible_route": result.eligible_route,
-        "route": result.route,
-        "priority": result.priority,
-        "rule": result.rule,
-        "ruleset_version": result.ruleset_version,
-        "unserved_reason": result.unserved_reason or "",
-        "explanation": result.explanation[:300],
-    }
 
 
 def _user_or_none(user: Any) -> Any:
