@@ -60,6 +60,7 @@ def test_it_creates_a_call_once_per_idempotency_key(call_taker):
         ({"lat": 200}, "lat"),
         ({"lat": None, "lon": 3.0}, "lon"),
         ({"address": "x" * 201}, "address"),
+        ({"received_at": "1882-03-10T14:05:00-04:00"}, "received_at"),
     ],
 )
 def test_it_names_the_field_of_bad_input(call_taker, change, field):
