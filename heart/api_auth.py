@@ -20,52 +20,32 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import connection
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from heart.rows import values_from_db
+from heart.auth_backends import permissions_sql
 
 
 @cache
-def _token_user_sql() -> tuple[str, tuple[models.Field[Any, Any], ...]]:
-    user_meta = get_user_model()._meta
-    fields = (*user_meta.concrete_fields, Token._meta.get_field("created"))
-    quote = connection.ops.quote_name
-    columns = ", ".join(f"u.{quote(str(f.column))}" for f in user_meta.concrete_fields)
-    # One row per permission of the user (their own and their roles'), or one row with NULLs.
-    # Each branch finds the user by the token's key itself, so only their rows are read.
+def _token_user_sql() -> str:
+    """The token's user, once per permission they hold (their own and their roles'), or once
+    with NULLs; the permissions are RoleModelBackend's query, for the token's user."""
+    user_table = connection.ops.quote_name(get_user_model()._meta.db_table)
+    key_owner = "(SELECT user_id FROM authtoken_token WHERE key = %(key)s)"
     # Identifiers come from the model's meta; the key is a parameter.
-    sql = f"""
-    SELECT {columns}, t.created, ct.app_label, p.codename
-    FROM authtoken_token t
-    JOIN {quote(user_meta.db_table)} u ON u.id = t.user_id
-    LEFT JOIN (
-        SELECT uup.permission_id
-        FROM authtoken_token t1
-        JOIN auth_user_user_permissions uup ON uup.user_id = t1.user_id
-        WHERE t1.key = %(key)s
-        UNION
-        SELECT gp.permission_id
-        FROM authtoken_token t2
-        JOIN auth_user_groups ug ON ug.user_id = t2.user_id
-        JOIN auth_group_permissions gp ON gp.group_id = ug.group_id
-        WHERE t2.key = %(key)s
-    ) up ON TRUE
-    LEFT JOIN auth_permission p ON p.id = up.permission_id
-    LEFT JOIN django_content_type ct ON ct.id = p.content_type_id
-    WHERE t.key = %(key)s
+    return f"""
+    SELECT u.*, perm.app_label AS perm_app_label, perm.codename AS perm_codename
+    FROM {user_table} u LEFT JOIN ({permissions_sql(key_owner)}) perm ON TRUE
+    WHERE u.id = {key_owner}
     """  # noqa: S608
-    return sql, fields
 
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """What one query read for a token: the user's column values, the token's creation time,
-    the user's permissions."""
+    """What one query read for a token: the user's column values and permissions."""
 
     user_values: tuple[Any, ...]
-    created: Any
     permissions: frozenset[str]
     expires: float
 
@@ -81,18 +61,15 @@ def _read(key: str) -> _Read | None:
     found = _recent.get(key)
     if found is not None and found.expires > now:
         return found
-    sql, fields = _token_user_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"key": key})
-        rows = cursor.fetchall()
+    rows: list[Any] = list(get_user_model().objects.raw(_token_user_sql(), {"key": key}))
     if not rows:
         _recent.pop(key, None)
         return None
-    *user_values, created = values_from_db(fields, rows[0][: len(fields)])
     read = _Read(
-        user_values=tuple(user_values),
-        created=created,
-        permissions=frozenset(f"{row[-2]}.{row[-1]}" for row in rows if row[-1] is not None),
+        user_values=tuple(getattr(rows[0], name) for name in _user_attnames()),
+        permissions=frozenset(
+            f"{row.perm_app_label}.{row.perm_codename}" for row in rows if row.perm_codename
+        ),
         expires=now + ttl,
     )
     if ttl > 0:
@@ -109,17 +86,18 @@ class TokenAuthentication(authentication.TokenAuthentication):
         read = _read(key)
         if read is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        _, fields = _token_user_sql()
         user: Any = get_user_model().from_db(
-            connection.alias, [f.attname for f in fields[:-1]], list(read.user_values)
+            connection.alias, list(_user_attnames()), list(read.user_values)
         )
         if not user.is_active:
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         if not user.is_superuser:
             # A superuser holds every permission; RoleModelBackend fills that cache itself.
             user._perm_cache = set(read.permissions)
-        created = read.created
-        token = Token.from_db(
-            connection.alias, ["key", "user_id", "created"], [key, user.pk, created]
-        )
-        return user, token
+        # The token's other columns are left to load on access: nothing here reads them.
+        return user, Token.from_db(connection.alias, ["key", "user_id"], [key, user.pk])
+
+
+@cache
+def _user_attnames() -> tuple[str, ...]:
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields)

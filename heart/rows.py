@@ -1,4 +1,4 @@
-"""Writing and reading model rows with prepared statements, for the hottest paths.
+"""Inserting a model instance with one prepared statement, for the hottest write paths.
 
 ``Model.save()`` builds a query object, compiles it and renders its SQL on every call: on a
 call create (five rows) that was more Python time than the database spent on the rows. Here
@@ -14,12 +14,10 @@ behaviour.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.db import connection, models
-from django.db.models.expressions import Col
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_save, pre_save
 
@@ -68,31 +66,3 @@ def instance_insert(obj: models.Model) -> None:
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = connection.alias
-
-
-@cache
-def _converters(
-    fields: tuple[models.Field[Any, Any], ...],
-) -> tuple[tuple[int, tuple[tuple[Any, Col], ...]], ...]:
-    plan = []
-    for index, field in enumerate(fields):
-        col = Col(field.model._meta.db_table, field)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            plan.append((index, tuple((converter, col) for converter in found)))
-    return tuple(plan)
-
-
-def values_from_db(fields: tuple[models.Field[Any, Any], ...], values: Sequence[Any]) -> list[Any]:
-    """Turn a raw cursor's column values into what the ORM would give for ``fields``.
-
-    A hand-written SELECT gets the database's types (on SQLite, text for a datetime); the ORM
-    applies the backend's and the fields' converters, and so does this.
-    """
-    converted = list(values)
-    for index, converters in _converters(fields):
-        value = converted[index]
-        for converter, col in converters:
-            value = converter(value, col, connection)
-        converted[index] = value
-    return converted
