@@ -73,13 +73,11 @@ def board_context() -> dict[str, Any]:
         "center": list(settings.MAP_CENTER),
     }
     return {
-        "now": now,
         "waiting": [_waiting_row(call, call_base, now) for call in waiting],
         "active": [_active_row(call, call_base) for call in active],
         "units_by_kind": sorted(by_kind.items()),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
-        "hold_minutes": settings.DISPATCH_HOLD_MINUTES,
     }
 
 
@@ -152,9 +150,8 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
         # The poll: nothing changed since the client's copy -> 204, htmx keeps the page as is.
         if request.headers.get(ETAG_HEADER) == etag:
             return HttpResponse(status=204)
-        response = render(request, "dispatch/board.html#live", {**board_context(), "etag": etag})
-    else:
-        response = render(request, "dispatch/board.html", {**board_context(), "etag": etag})
+    template = "dispatch/board.html#live" if request.htmx else "dispatch/board.html"
+    response = render(request, template, {**board_context(), "etag": etag})
     response["Cache-Control"] = "no-store"
     return response
 
