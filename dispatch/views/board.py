@@ -146,10 +146,9 @@ def _unit_row(unit: Unit, call_base: str) -> dict[str, Any]:
 @permission_required("dispatch.dispatch_call", raise_exception=True)
 def board(request: HtmxHttpRequest) -> HttpResponse:
     etag = selectors.board_etag()
-    if request.htmx:
-        # The poll: nothing changed since the client's copy -> 204, htmx keeps the page as is.
-        if request.headers.get(ETAG_HEADER) == etag:
-            return HttpResponse(status=204)
+    # The poll: nothing changed since the client's copy -> 204, htmx keeps the page as is.
+    if request.htmx and request.headers.get(ETAG_HEADER) == etag:
+        return HttpResponse(status=204)
     template = "dispatch/board.html#live" if request.htmx else "dispatch/board.html"
     response = render(request, template, {**board_context(), "etag": etag})
     response["Cache-Control"] = "no-store"
