@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
-from dispatch.services.calls import _triage_record, _user_or_none
+from dispatch.services.calls import _field_event, _triage_record, _user_or_none
 from heart.audit import audit_record
 from triage.selectors import engine_get
 
@@ -223,12 +223,12 @@ def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call
             ]
         )
         _triage_record(call, kind=TriageRecord.Kind.FALLBACK, by=by, at=now)
-        FieldEvent.objects.create(
-            call=call,
+        _field_event(
+            call,
             kind=FieldEvent.Kind.HOLD_FALLBACK,
             at=now,
+            by=by,
             reason=f"{previous} -> {call.route}",
-            by=_user_or_none(by),
         )
         audit_record(
             action="call.fallback",
@@ -265,13 +265,13 @@ def backup_request(
             raise ValidationError({"unit": ["the unit is not on this call"]})
         if assignment.unit.kind not in FIELD_DEPARTMENT_KINDS:
             raise ValidationError({"unit": ["only a HEART or co-response unit requests backup"]})
-        event = FieldEvent.objects.create(
-            call=call,
-            unit_id=unit_id,
+        event = _field_event(
+            call,
             kind=FieldEvent.Kind.BACKUP_REQUESTED,
             at=timezone.now(),
-            reason=reason.strip()[:500],
-            by=_user_or_none(by),
+            by=by,
+            reason=reason,
+            unit_id=unit_id,
         )
         Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
         audit_record(
@@ -300,13 +300,7 @@ def handoff_record(*, call_id: int, reason: str, by: Any, request: Any = None) -
                 else Call.Status.ACTIVE
             )
         call.save(update_fields=["route", "status", "updated_at"])
-        event = FieldEvent.objects.create(
-            call=call,
-            kind=FieldEvent.Kind.HANDOFF,
-            at=now,
-            reason=reason.strip()[:500],
-            by=_user_or_none(by),
-        )
+        event = _field_event(call, kind=FieldEvent.Kind.HANDOFF, at=now, by=by, reason=reason)
         audit_record(
             action="call.handoff",
             user=by,

@@ -123,6 +123,20 @@ def _triage_record(
     return record
 
 
+def _field_event(
+    call: Call, *, kind: str, at: datetime, by: Any, reason: str, unit_id: int | None = None
+) -> FieldEvent:
+    """Record something that happened on ``call`` (its reason trimmed to the column)."""
+    return FieldEvent.objects.create(
+        call=call,
+        unit_id=unit_id,
+        kind=kind,
+        at=at,
+        reason=reason.strip()[:500],
+        by=_user_or_none(by),
+    )
+
+
 def call_create(
     *,
     by: Any,
@@ -215,12 +229,12 @@ def call_create(
             # refresh; a broker outage only delays it (heart/outbox.py).
             outbox_enqueue(task="heart.dashboards.tasks.rollup_refresh", payload={"call": call.pk})
             if duplicate is not None:
-                FieldEvent.objects.create(
-                    call=duplicate,
+                _field_event(
+                    duplicate,
                     kind=FieldEvent.Kind.DUPLICATE_LINKED,
                     at=now,
+                    by=by,
                     reason=f"call {call.pk} linked as a duplicate",
-                    by=_user_or_none(by),
                 )
     except IntegrityError:
         # Two identical requests raced: the loser returns the winner's call.

@@ -15,8 +15,8 @@ from dispatch.models import DISPOSITIONS, Call, FieldEvent, SafetyCheck, TriageR
 from dispatch.services.assignments import DEPARTMENT_KINDS, _assignment_close
 from dispatch.services.calls import (
     _apply_triage,
+    _field_event,
     _triage_record,
-    _user_or_none,
     triage_evaluate,
 )
 from heart.audit import audit_record
@@ -205,13 +205,7 @@ def ccd_convert(
         call.status = Call.Status.QUEUED
         call.save()
         _triage_record(call, kind=TriageRecord.Kind.RETRIAGE, by=by, at=now)
-        FieldEvent.objects.create(
-            call=call,
-            kind=FieldEvent.Kind.CCD_CONVERTED,
-            at=now,
-            reason=reason.strip()[:500],
-            by=_user_or_none(by),
-        )
+        _field_event(call, kind=FieldEvent.Kind.CCD_CONVERTED, at=now, by=by, reason=reason)
         audit_record(
             action="call.ccd_convert",
             user=by,
