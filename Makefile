@@ -7,7 +7,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest bench load clean
+.PHONY: install chromium run test lint typecheck pytest bench load clean
 
 install: $(STAMP)
 
@@ -30,7 +30,10 @@ lint: install
 typecheck: install
 	DEBUG=1 $(BIN)/mypy heart dispatch triage care_navigation
 
-pytest: install
+chromium:
+	@scripts/ensure-chromium
+
+pytest: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
