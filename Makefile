@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO ?= 1
 
 .PHONY: install chromium run test lint typecheck pytest bench load clean
 
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: install
-	DEBUG=$${DEBUG:-1} scripts/run.sh $(HOST) $(PORT)
+	DEBUG=$${DEBUG:-1} DEMO=$(DEMO) scripts/run.sh $(HOST) $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from dispatch.models import Call, FieldEvent, SafetyCheck, Unit
 from dispatch.services import (
@@ -148,7 +147,8 @@ def test_it_counts_a_declined_referral_without_a_case(dispatcher, responder, mak
 
 
 def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
-    call = make_call(received_at=timezone.now())
+    with time_machine.travel(AFTERNOON, tick=False):
+        call = make_call(received_at=AFTERNOON)
     with time_machine.travel(AFTERNOON + timedelta(minutes=1), tick=False):
         call_hold(call_id=call.pk, by=dispatcher)
     with time_machine.travel(AFTERNOON + timedelta(minutes=10), tick=False):
@@ -162,8 +162,11 @@ def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
 
 
 def test_it_falls_back_to_police_when_co_response_is_off_duty(dispatcher, make_call):
-    call = make_call(received_at=timezone.now())
-    with time_machine.travel(AFTERNOON.replace(hour=7, minute=30), tick=False):
+    with time_machine.travel(AFTERNOON, tick=False):
+        call = make_call(received_at=AFTERNOON)
+    assert call.route == "HEART"
+    # The next morning at 07:30 HEART is on again, but its chain's co-response starts at 09:00.
+    with time_machine.travel(AFTERNOON.replace(hour=7, minute=30) + timedelta(days=1), tick=False):
         fallen = call_fall_back(call_id=call.pk, by=dispatcher)
     assert fallen.route == "POLICE"
 
