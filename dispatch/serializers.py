@@ -207,7 +207,9 @@ class ClearSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=MAX_ID,
-        help_text="Which unit clears; defaults to the caller's unit",
+        help_text="Which unit clears. Optional when the call has exactly one open assignment "
+        "(that unit clears) and, for a responder, their own unit; required when several units "
+        "are on the call.",
     )
 
 
