@@ -6,10 +6,11 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dispatch.models import DISPOSITIONS, Unit
-from dispatch.services import CallInput
+from dispatch.services import CallInput, Referral
 from dispatch.services.clearing import NEEDS
 from triage.engine import ANSWER_CHOICES, ROUTES
 from triage.models import CallType
@@ -125,10 +126,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500)
 
 
-class ClearForm(forms.Form):
-    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+class ReferralFields(forms.Form):
+    """The referral to care navigation, as a responder clearing or a CCD clinician resolving
+    a call records it: the person's answer, their needs, and how to find them."""
 
-    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
     referral_consent = forms.ChoiceField(
         choices=[("", "— no referral —"), ("yes", "yes, consented"), ("no", "declined")],
         required=False,
@@ -143,6 +144,42 @@ class ClearForm(forms.Form):
     date_of_birth = forms.DateField(required=False)
     phone = forms.CharField(max_length=40, required=False)
 
+    # The service's error keys, as the fields of this form that carry them.
+    SERVICE_FIELDS = {"referral": "referral_consent", "referral.needs": "needs"}
+
+    def referral(self) -> Referral | None:
+        """The service's Referral from the cleaned form; None when no referral was answered."""
+        d = self.cleaned_data
+        if d.get("referral_consent") not in ("yes", "no"):
+            return None
+        return Referral(
+            consent=d["referral_consent"] == "yes",
+            needs=list(d.get("needs") or []),
+            person_name=(d.get("person_name") or "").strip(),
+            date_of_birth=d.get("date_of_birth"),
+            phone=(d.get("phone") or "").strip(),
+        )
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A service's ValidationError, each message on the field it is about."""
+        if not hasattr(exc, "message_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, problems in exc.message_dict.items():
+            name = self.SERVICE_FIELDS.get(key, key)
+            if name in self.fields:
+                self.add_error(name, problems)
+            else:
+                self.add_error(None, [f"{key}: {problem}" for problem in problems])
+
+
+class ClearForm(ReferralFields):
+    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+
+    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+
+    field_order = ["disposition"]
+
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
@@ -156,8 +193,12 @@ class ClearForm(forms.Form):
         return [self[f"safe_{m.pk}"] for m in self.members]
 
 
-class CcdResolveForm(forms.Form):
+class CcdResolveForm(ReferralFields):
+    """A call resolved by phone: its disposition and, when referred, the person's answer."""
+
     disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+
+    field_order = ["disposition"]
 
 
 class CcdConvertForm(forms.Form):

@@ -199,9 +199,19 @@ def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], now: Any)
     )
 
 
-def ccd_resolve(*, call_id: int, disposition: str, by: Any, request: Any = None) -> Call:
-    """A CCD clinician resolved the call by phone."""
+def ccd_resolve(
+    *,
+    call_id: int,
+    disposition: str,
+    by: Any,
+    referral: Referral | None = None,
+    request: Any = None,
+) -> Call:
+    """A CCD clinician resolved the call by phone. A referral to care navigation needs the
+    person's answer, exactly as at a field clearing: consented, it opens a case (with the
+    needs, and the name and phone when given); declined, the offer is counted."""
     _check_disposition(disposition)
+    _check_referral(disposition, referral)
     now = timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(pk=call_id).first()
@@ -211,12 +221,17 @@ def ccd_resolve(*, call_id: int, disposition: str, by: Any, request: Any = None)
         call.disposition = disposition
         call.closed_at = now
         call.save(update_fields=["status", "disposition", "closed_at", "updated_at"])
+        if referral is not None:
+            _refer(call, referral, by=by, request=request)
         audit_record(
             action="call.ccd_resolve",
             user=by,
             obj=call,
             request=request,
-            detail={"disposition": disposition},
+            detail={
+                "disposition": disposition,
+                "referral": None if referral is None else referral.consent,
+            },
         )
     return call
 
