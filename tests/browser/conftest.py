@@ -5,6 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
+
+from tests.dispatch.conftest import AFTERNOON
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -51,3 +54,12 @@ def shot():
         return path
 
     return take
+
+
+@pytest.fixture
+def afternoon():
+    """A Tuesday afternoon in New York, whatever the hour of the run, so that the department's
+    services are on duty for the calls a browser test makes. time-machine moves the clock of
+    the whole process, the live server's thread included; the clock ticks on from there."""
+    with time_machine.travel(AFTERNOON, tick=True):
+        yield

@@ -18,7 +18,9 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_it_takes_a_welfare_check_from_phone_to_care_navigation(seeded, live_server, browser, shot):
+def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
+    afternoon, seeded, live_server, browser, shot
+):
     users = demo_users_seed()
     near = UnitFactory(name="HEART-1", kind="HEART", lat=35.9950, lon=-78.8990)
     UnitFactory(name="HEART-2", kind="HEART", lat=36.0600, lon=-78.9600)
