@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from dispatch.models import DISPOSITIONS, Unit
 from dispatch.services import CallInput, Referral
+from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from triage.engine import ANSWER_CHOICES, ROUTES
 from triage.models import CallType
@@ -44,8 +46,12 @@ class IntakeForm(forms.Form):
     zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
     caller_name = forms.CharField(max_length=200, required=False)
     callback_number = forms.CharField(max_length=40, required=False)
+    # A validator, not max_length: max_length puts a maxlength on the textarea, and a browser
+    # silently cuts a longer paste there. The counter (static/js/intake.js) shows the limit.
     narrative = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_CHARS, message=NARRATIVE_TOO_LONG)],
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": NARRATIVE_MAX_CHARS}),
     )
     person_id = forms.IntegerField(required=False, min_value=1)
     override_route = forms.ChoiceField(
