@@ -4,20 +4,11 @@ import pytest
 
 from care_navigation.models import Case
 from dispatch.models import Call, SafetyCheck
-from heart.demo import DEMO_PASSWORD, demo_users_seed
+from heart.demo import demo_users_seed
+from tests.browser.pages import sign_in
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str, lands_on: str) -> None:
-    """Sign in from the console's address, and land on the user's work page."""
-    page.goto(f"{base}/")
-    page.wait_for_url(f"{base}/accounts/login/?next=/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}{lands_on}")
 
 
 def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
