@@ -29,7 +29,7 @@ QUESTIONS = {
     "caller_is_subject": "Is the caller the person in crisis?",
     "wants_in_person": "Does the caller want someone to come in person?",
 }
-# DOMAIN.md section 4: the live form must ask these for behavioral call types.
+# docs/domain.md section 4: the live form must ask these for behavioral call types.
 REQUIRED_FOR_BEHAVIORAL = ("weapon", "violence")
 
 
