@@ -1,4 +1,4 @@
-"""Care navigation (DOMAIN.md section 7): cases, needs, contacts, referrals, the directory.
+"""Care navigation (docs/domain.md section 7): cases, needs, contacts, referrals, the directory.
 
 Nothing here saves itself: every write goes through care_navigation/services.py, which keeps
 the denormalised columns (first_contact_at, connected_at, failed_attempts_in_row, warn_at)

@@ -44,7 +44,7 @@ from heart.audit import audit_record
 from heart.geo import distance_m
 from heart.models import AuditEntry, Person
 
-# The department's own responses (DOMAIN.md section 1): what makes a familiar neighbor.
+# The department's own responses (docs/domain.md section 1): what makes a familiar neighbor.
 DEPARTMENT_KINDS = ("HEART", "CO_RESPONSE", "CCD")
 
 

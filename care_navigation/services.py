@@ -204,7 +204,8 @@ def case_open_from_referral(
     phone: str = "",
     request: HttpRequest | None = None,
 ) -> Case | None:
-    """A responder cleared `call` with a referral to care navigation.
+    """A responder cleared `call`, or a CCD clinician resolved it by phone, with a referral
+    to care navigation.
 
     Without consent no case opens: the offer is counted (a ClearingReferral row) and None is
     returned. With consent the case is for `call.person`, else for a NEW Person made from the

@@ -230,7 +230,23 @@ def call_assign(request: Request, call_id: int) -> Response:
     return Response(CallSerializer(call).data)
 
 
-@extend_schema(request=ClearSerializer, responses={200: CallSerializer})
+@extend_schema(
+    request=ClearSerializer,
+    responses={
+        200: CallSerializer,
+        400: OpenApiResponse(
+            description='Field errors; "unit" when several units are on the call and none is '
+            "named (the message lists them), or when no unit is on it"
+        ),
+        403: OpenApiResponse(description="a responder naming a unit that is not theirs"),
+        409: OpenApiResponse(description="call no longer open (already closed)"),
+    },
+    summary="Clear a unit from a call: disposition, felt-safe answers, referral",
+    description="`unit` is optional. A dispatcher may leave it out when the call has exactly "
+    "one open assignment (that unit clears); with several units on the call it is required. "
+    "A responder clears their own unit only, which is the default when `unit` is left out. "
+    "The call closes when its last unit clears.",
+)
 @api_view(["POST"])
 @permission_classes([CAN_MOVE_UNITS])
 def call_clear_api(request: Request, call_id: int) -> Response:
@@ -238,18 +254,19 @@ def call_clear_api(request: Request, call_id: int) -> Response:
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
     unit_id = d.get("unit")
-    if unit_id is None:
-        mine = selectors.unit_of(request.user)
-        if mine is None:
-            return Response(
-                {"unit": ["name the unit that clears"]}, status=http.HTTP_400_BAD_REQUEST
-            )
-        unit_id = mine.pk
-    elif (
-        not request.user.has_perm("dispatch.dispatch_call")
-        and not Unit.objects.filter(pk=unit_id, members__pk=request.user.pk or 0).exists()
-    ):
-        raise PermissionDenied("responders clear their own unit only")
+    if not request.user.has_perm("dispatch.dispatch_call"):
+        # Responders clear their own unit only; a dispatcher may clear any (the service picks
+        # the call's only unit when none is named).
+        if unit_id is None:
+            mine = selectors.unit_of(request.user)
+            if mine is None:
+                return Response(
+                    {"unit": ["you are not a member of any unit"]},
+                    status=http.HTTP_400_BAD_REQUEST,
+                )
+            unit_id = mine.pk
+        elif not Unit.objects.filter(pk=unit_id, members__pk=request.user.pk or 0).exists():
+            raise PermissionDenied("responders clear their own unit only")
     referral = None
     if d.get("referral") is not None:
         r = d["referral"]
@@ -271,6 +288,10 @@ def call_clear_api(request: Request, call_id: int) -> Response:
             referral=referral,
             by=request.user,
             request=request._request,
+        )
+    except CallNotOpen as exc:
+        return Response(
+            {**exc.message_dict, "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
         )
     except ValidationError as exc:
         return _bad(exc)

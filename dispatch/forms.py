@@ -6,10 +6,13 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from dispatch.models import DISPOSITIONS, Unit
-from dispatch.services import CallInput
+from dispatch.services import CallInput, Referral
+from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from triage.engine import ANSWER_CHOICES, ROUTES
 from triage.models import CallType
@@ -26,7 +29,7 @@ QUESTIONS = {
     "caller_is_subject": "Is the caller the person in crisis?",
     "wants_in_person": "Does the caller want someone to come in person?",
 }
-# DOMAIN.md section 4: the live form must ask these for behavioral call types.
+# docs/domain.md section 4: the live form must ask these for behavioral call types.
 REQUIRED_FOR_BEHAVIORAL = ("weapon", "violence")
 
 
@@ -43,8 +46,12 @@ class IntakeForm(forms.Form):
     zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
     caller_name = forms.CharField(max_length=200, required=False)
     callback_number = forms.CharField(max_length=40, required=False)
+    # A validator, not max_length: max_length puts a maxlength on the textarea, and a browser
+    # silently cuts a longer paste there. The counter (static/js/intake.js) shows the limit.
     narrative = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_CHARS, message=NARRATIVE_TOO_LONG)],
+        widget=forms.Textarea(attrs={"rows": 3, "data-max-chars": NARRATIVE_MAX_CHARS}),
     )
     person_id = forms.IntegerField(required=False, min_value=1)
     override_route = forms.ChoiceField(
@@ -125,10 +132,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500)
 
 
-class ClearForm(forms.Form):
-    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+class ReferralFields(forms.Form):
+    """The referral to care navigation, as a responder clearing or a CCD clinician resolving
+    a call records it: the person's answer, their needs, and how to find them."""
 
-    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
     referral_consent = forms.ChoiceField(
         choices=[("", "— no referral —"), ("yes", "yes, consented"), ("no", "declined")],
         required=False,
@@ -143,6 +150,42 @@ class ClearForm(forms.Form):
     date_of_birth = forms.DateField(required=False)
     phone = forms.CharField(max_length=40, required=False)
 
+    # The service's error keys, as the fields of this form that carry them.
+    SERVICE_FIELDS = {"referral": "referral_consent", "referral.needs": "needs"}
+
+    def referral(self) -> Referral | None:
+        """The service's Referral from the cleaned form; None when no referral was answered."""
+        d = self.cleaned_data
+        if d.get("referral_consent") not in ("yes", "no"):
+            return None
+        return Referral(
+            consent=d["referral_consent"] == "yes",
+            needs=list(d.get("needs") or []),
+            person_name=(d.get("person_name") or "").strip(),
+            date_of_birth=d.get("date_of_birth"),
+            phone=(d.get("phone") or "").strip(),
+        )
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A service's ValidationError, each message on the field it is about."""
+        if not hasattr(exc, "message_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, problems in exc.message_dict.items():
+            name = self.SERVICE_FIELDS.get(key, key)
+            if name in self.fields:
+                self.add_error(name, problems)
+            else:
+                self.add_error(None, [f"{key}: {problem}" for problem in problems])
+
+
+class ClearForm(ReferralFields):
+    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+
+    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+
+    field_order = ["disposition"]
+
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
@@ -156,8 +199,12 @@ class ClearForm(forms.Form):
         return [self[f"safe_{m.pk}"] for m in self.members]
 
 
-class CcdResolveForm(forms.Form):
+class CcdResolveForm(ReferralFields):
+    """A call resolved by phone: its disposition and, when referred, the person's answer."""
+
     disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+
+    field_order = ["disposition"]
 
 
 class CcdConvertForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Calls, units and assignments (DOMAIN.md section 6)."""
+"""Calls, units and assignments (docs/domain.md section 6)."""
 
 from __future__ import annotations
 
@@ -242,7 +242,7 @@ class TriageRecord(models.Model):
 
 
 class FieldEvent(models.Model):
-    """Something that happened on a call beside status changes (DOMAIN.md section 6)."""
+    """Something that happened on a call beside status changes (docs/domain.md section 6)."""
 
     class Kind(models.TextChoices):
         BACKUP_REQUESTED = "backup_requested", "Police backup requested"

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
+from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from heart.http import MAX_ID
 from triage.engine import ANSWER_CHOICES, ROUTES
@@ -40,7 +41,15 @@ class CallCreateSerializer(serializers.Serializer):
     callback_number = serializers.CharField(
         max_length=40, required=False, allow_blank=True, default=""
     )
-    narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    narrative = serializers.CharField(
+        max_length=NARRATIVE_MAX_CHARS,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": NARRATIVE_TOO_LONG},
+        help_text=f"Free text, at most {NARRATIVE_MAX_CHARS:,} characters: a longer one is "
+        "refused (400 on narrative), never cut.",
+    )
     answers = AnswersField(required=False, default=dict)
     received_at = serializers.DateTimeField(required=False, allow_null=True)
     person = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -207,7 +216,9 @@ class ClearSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=MAX_ID,
-        help_text="Which unit clears; defaults to the caller's unit",
+        help_text="Which unit clears. Optional when the call has exactly one open assignment "
+        "(that unit clears) and, for a responder, their own unit; required when several units "
+        "are on the call.",
     )
 
 

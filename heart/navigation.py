@@ -1,11 +1,15 @@
-"""The console's navigation: each entry shows only to users whose permissions allow the page."""
+"""The console's navigation: each entry shows only to users whose permissions allow the page;
+and where each role lands after signing in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+
+from heart import roles
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,30 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             }
         )
     return items
+
+
+# Where each role lands after signing in: its work page. The order is the precedence for a
+# person holding several roles. Live floor work comes first, because a small center's
+# dispatcher who also takes calls watches the board (new calls appear on it) and opens intake
+# from the header; the desk roles follow; an admin's page is Django's admin.
+LANDING: list[tuple[str, str]] = [
+    (roles.DISPATCHER, "dispatch:board"),
+    (roles.CALL_TAKER, "dispatch:intake"),
+    (roles.CCD_CLINICIAN, "dispatch:ccd_queue"),
+    (roles.RESPONDER, "dispatch:responder"),
+    (roles.NAVIGATOR, "care_navigation:caseload"),
+    (roles.SUPERVISOR, "dashboards"),
+    (roles.ADMIN, "admin:index"),
+]
+
+
+def landing_url(user: Any) -> str:
+    """The work page of the user's first role in LANDING; the overview for a user without one.
+    The admin pages need `is_staff` as well as the role."""
+    held = set(roles.user_roles(user))
+    for role, url_name in LANDING:
+        if role in held and (role != roles.ADMIN or user.is_staff):
+            return reverse(url_name)
+    if user.is_staff and user.is_superuser:
+        return reverse("admin:index")
+    return reverse("home")

@@ -1,4 +1,4 @@
-"""The roles of DOMAIN.md section 2 as auth groups with permissions.
+"""The roles of docs/domain.md section 2 as auth groups with permissions.
 
 A user's roles are their groups; holding several gives the union of their permissions.
 """

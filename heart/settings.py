@@ -274,7 +274,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "heart.tasks.outbox_relay",
         "schedule": env_float("OUTBOX_RELAY_SECONDS", 2.0),
     },
-    # A call held for a department unit falls back when its hold runs out (DOMAIN.md 5).
+    # A held call falls back when its hold runs out (docs/domain.md section 5).
     "dispatch-holds-sweep": {
         "task": "dispatch.tasks.holds_sweep",
         "schedule": env_float("HOLD_SWEEP_SECONDS", 30.0),
@@ -301,7 +301,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Tasks outside an app's tasks.py, which autodiscovery does not find.
 CELERY_IMPORTS = ["heart.dashboards.tasks"]
 
-# Domain configuration (DOMAIN.md sections 5 and 7).
+# Domain configuration (docs/domain.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_CENTER = (env_float("MAP_CENTER_LAT", 35.994), env_float("MAP_CENTER_LON", -78.8986))

@@ -1,7 +1,8 @@
-"""Project-wide pages: the overview, the audit log search, the health check."""
+"""Project-wide pages: sign-in, the overview, the audit log search, the health check."""
 
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -10,7 +11,21 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from heart.navigation import landing_url
 from heart.selectors import audit_search, overview_counts, worker_last_seen
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in. Each role lands on its work page (heart.navigation.LANDING); a ?next= naming
+    another page still wins, except the overview's "/": that is what the login redirect adds
+    for anyone who opens the console's address, not a page they chose."""
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        url = super().get_redirect_url(request)
+        return "" if url == "/" else url
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)
 
 
 @require_GET

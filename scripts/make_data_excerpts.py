@@ -36,7 +36,7 @@ SEATTLE_FILE = "seattle_spd_911_incident_response_2016-03-25.csv"
 DURHAM_FIXTURE_ROWS = 600
 SAN_DIEGO_FIXTURE_ROWS = 1000
 
-# DOMAIN.md section 3: the default call types and their families.
+# docs/domain.md section 3: the default call types and their families.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "behavioral": (
         "MENTAL_HEALTH",
@@ -568,7 +568,7 @@ TRIAGE_README = """\
 
 `label_mappings.csv` (header `source,external_label,call_type`) maps the labels that real
 CAD systems put on calls onto the default call types of the domain specification
-(DOMAIN.md section 3). It seeds the editable mapping table; admins may change any row.
+(docs/domain.md section 3). It seeds the editable mapping table; admins may change any row.
 `external_label` is the label exactly as it appears in the source: the nature text for
 Durham, the short CAD code for San Diego (decoded below), the `Initial Type Description`
 text for Seattle. Rows are sorted by source, then label; each (source, label) occurs once.
@@ -639,7 +639,7 @@ JUDGEMENT_CALLS: tuple[tuple[str, str, str], ...] = (
         "SLEEPER",
         "A complaint that someone is sleeping where they are not wanted (doorway, business,"
         " private property): the same situation Durham logs as TRESPASS OR UNWANTED, and the"
-        " example DOMAIN.md gives for trespass. SDPD gives it priority 3 and 75% close with"
+        " example docs/domain.md gives for trespass. SDPD gives it priority 3 and 75% close with"
         " no report (K). `TRESPASS` keeps it routine (P3) for the community team; a sleeper"
         " who cannot be woken is a `medical` = yes answer, which sends EMS first (R2)."
         " `ASSIST_PERSON` would raise every sleeper to P2 without evidence of need.",
@@ -840,7 +840,7 @@ FIXTURES_README = """\
 {note}
 
 Input files for the triage replay command. Header: `id,call_type,received_at`, the nine
-screening answers of DOMAIN.md section 4, then pass-through columns.
+screening answers of docs/domain.md section 4, then pass-through columns.
 
 - `call_type` holds the ORIGINAL external label (Durham nature text, San Diego CAD code);
   map it with `triage/data/label_mappings.csv` (sources `durham`, `san_diego`).

@@ -1,4 +1,4 @@
-"""The default configuration a new department starts from (DOMAIN sections 3 to 5).
+"""The default configuration a new department starts from (docs/domain.md sections 3 to 5).
 
 Everything here is seed data: admins edit call types, schedules and mappings, supervisors
 publish new rule sets. The engine never reads this module by itself.
@@ -87,7 +87,7 @@ DEFAULT_CALL_TYPES: Final[tuple[CallTypeInfo, ...]] = (
     ),
 )
 
-# Rule set version 1, DOMAIN section 5, in order: the first rule that matches decides.
+# Rule set version 1, docs/domain.md section 5, in order: the first rule that matches decides.
 DEFAULT_RULES: Final[list[dict[str, Any]]] = [
     {
         "id": "R1-fire",

@@ -69,7 +69,7 @@ ANSWER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
     "wants_in_person": _YES_NO_UNKNOWN,
 }
 ANSWER_FIELDS: Final[tuple[str, ...]] = tuple(ANSWER_CHOICES)
-# What every rule sees for a question that was not asked (DOMAIN section 4).
+# What every rule sees for a question that was not asked (docs/domain.md section 4).
 NOT_ASKED: Final[dict[str, str]] = {
     name: ("none" if name == "self_harm" else "no") for name in ANSWER_FIELDS
 }

@@ -1,4 +1,4 @@
-"""Call types, label mappings, service schedules and versioned rule sets (DOMAIN.md 3-5)."""
+"""Call types, label mappings, schedules and versioned rule sets (docs/domain.md sections 3-5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes for rule sets: drafts, rule edits, publication (DOMAIN.md section 5).
+"""Writes for rule sets: drafts, rule edits, publication (docs/domain.md section 5).
 
 Each function is one state change in one transaction with its audit entry inside. Only drafts
 change: a published or retired version is what routed real calls, and every call keeps the

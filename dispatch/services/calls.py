@@ -23,6 +23,13 @@ from triage.selectors import engine_get
 # Older times are no phone call this console took (and before 1883 they come back in local
 # mean time, which is not an RFC 3339 date-time).
 EARLIEST_CALL = datetime(1970, 1, 1, tzinfo=UTC)
+# A longer narrative is refused by field, never cut: the intake form counts the characters
+# against this limit as they are typed. The message takes Django's validator parameters.
+NARRATIVE_MAX_CHARS = 5000
+NARRATIVE_TOO_LONG = (
+    f"at most {NARRATIVE_MAX_CHARS:,} characters; this one has %(show_value)s. "
+    "Nothing was cut: shorten it and try again."
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,10 @@ def call_create(
         raise ValidationError({"received_at": ["is in the future"]})
     if received_at < EARLIEST_CALL:
         raise ValidationError({"received_at": [f"is before {EARLIEST_CALL:%Y-%m-%d}"]})
+    if len(data.narrative) > NARRATIVE_MAX_CHARS:
+        raise ValidationError(
+            {"narrative": [NARRATIVE_TOO_LONG % {"show_value": len(data.narrative)}]}
+        )
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=received_at
     )

@@ -11,8 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dispatch.models import DISPOSITIONS, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
-from dispatch.services.assignments import DEPARTMENT_KINDS, _assignment_close
+from dispatch.models import (
+    DISPOSITIONS,
+    Assignment,
+    Call,
+    FieldEvent,
+    SafetyCheck,
+    TriageRecord,
+    Unit,
+)
+from dispatch.services.assignments import (
+    DEPARTMENT_KINDS,
+    OPEN_STATUSES,
+    CallNotOpen,
+    _assignment_close,
+)
 from dispatch.services.calls import (
     _apply_triage,
     _field_event,
@@ -73,16 +86,20 @@ def _check_referral(disposition: str, referral: Referral | None) -> None:
 def call_clear(
     *,
     call_id: int,
-    unit_id: int,
     disposition: str,
     felt_safe: list[FeltSafe],
     by: Any,
+    unit_id: int | None = None,
     referral: Referral | None = None,
     request: Any = None,
 ) -> Call:
     """Clear a unit from a call. Department units need a disposition and every member's
     "did you feel safe?"; a consented referral opens a care-navigation case, a declined one
-    is counted. The call closes when its last unit clears."""
+    is counted. The call closes when its last unit clears.
+
+    Without `unit_id` the call's one open unit clears; with several on the call the caller
+    must name one (a ValidationError on "unit" lists them). A call that is no longer open
+    raises CallNotOpen."""
     _check_disposition(disposition)
     _check_referral(disposition, referral)
     now = timezone.now()
@@ -90,13 +107,7 @@ def call_clear(
         call = Call.objects.select_for_update().filter(pk=call_id).first()
         if call is None:
             raise ValidationError({"call": [f"call {call_id} does not exist"]})
-        assignment = (
-            call.assignments.select_related("unit")
-            .filter(unit_id=unit_id, cleared_at__isnull=True)
-            .first()
-        )
-        if assignment is None:
-            raise ValidationError({"unit": [f"unit {unit_id} is not on call {call_id}"]})
+        assignment = _assignment_to_clear(call, unit_id)
         unit = assignment.unit
         if unit.kind in DEPARTMENT_KINDS:
             _record_felt_safe(call, unit, felt_safe, now)
@@ -105,21 +116,7 @@ def call_clear(
             status=Unit.Status.AVAILABLE, status_changed_at=now, updated_at=now
         )
         if referral is not None:
-            Call.objects.filter(pk=call.pk).update(referral_consent=referral.consent)
-            call.referral_consent = referral.consent
-            from care_navigation.services import case_open_from_referral
-
-            # Declined too: care navigation counts the offer (no case) and audits it.
-            case_open_from_referral(
-                call=call,
-                by=by,
-                needs=referral.needs,
-                consent=referral.consent,
-                person_name=referral.person_name,
-                date_of_birth=referral.date_of_birth,
-                phone=referral.phone,
-                request=request,
-            )
+            _refer(call, referral, by=by, request=request)
         audit_record(
             action="call.clear",
             user=by,
@@ -133,6 +130,50 @@ def call_clear(
         )
     call.refresh_from_db()
     return call
+
+
+def _assignment_to_clear(call: Call, unit_id: int | None) -> Assignment:
+    """The open assignment that clears: the named unit's, or the call's only one."""
+    on_call = list(
+        call.assignments.select_related("unit")
+        .filter(cleared_at__isnull=True)
+        .order_by("unit__name", "unit_id")
+    )
+    if unit_id is not None:
+        named = next((a for a in on_call if a.unit_id == unit_id), None)
+        if named is not None:
+            return named
+    elif len(on_call) == 1:
+        return on_call[0]
+    if not on_call and call.status not in OPEN_STATUSES:
+        raise CallNotOpen({"call": [f"call {call.pk} is {call.status}: no unit left to clear"]})
+    if unit_id is not None:
+        raise ValidationError({"unit": [f"unit {unit_id} is not on call {call.pk}"]})
+    if not on_call:
+        raise ValidationError({"unit": [f"no unit is on call {call.pk}: nothing to clear"]})
+    units = ", ".join(f"{a.unit.name} (unit {a.unit_id})" for a in on_call)
+    raise ValidationError(
+        {"unit": [f"{len(on_call)} units are on call {call.pk}: name the one that clears: {units}"]}
+    )
+
+
+def _refer(call: Call, referral: Referral, *, by: Any, request: Any) -> None:
+    """The referral answer of a clearing or a CCD resolution: care navigation opens a case
+    with consent, and counts a declined offer (no case) too."""
+    from care_navigation.services import case_open_from_referral
+
+    Call.objects.filter(pk=call.pk).update(referral_consent=referral.consent)
+    call.referral_consent = referral.consent
+    case_open_from_referral(
+        call=call,
+        by=by,
+        needs=referral.needs,
+        consent=referral.consent,
+        person_name=referral.person_name,
+        date_of_birth=referral.date_of_birth,
+        phone=referral.phone,
+        request=request,
+    )
 
 
 def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], now: Any) -> None:
@@ -158,9 +199,19 @@ def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], now: Any)
     )
 
 
-def ccd_resolve(*, call_id: int, disposition: str, by: Any, request: Any = None) -> Call:
-    """A CCD clinician resolved the call by phone."""
+def ccd_resolve(
+    *,
+    call_id: int,
+    disposition: str,
+    by: Any,
+    referral: Referral | None = None,
+    request: Any = None,
+) -> Call:
+    """A CCD clinician resolved the call by phone. A referral to care navigation needs the
+    person's answer, exactly as at a field clearing: consented, it opens a case (with the
+    needs, and the name and phone when given); declined, the offer is counted."""
     _check_disposition(disposition)
+    _check_referral(disposition, referral)
     now = timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(pk=call_id).first()
@@ -170,12 +221,17 @@ def ccd_resolve(*, call_id: int, disposition: str, by: Any, request: Any = None)
         call.disposition = disposition
         call.closed_at = now
         call.save(update_fields=["status", "disposition", "closed_at", "updated_at"])
+        if referral is not None:
+            _refer(call, referral, by=by, request=request)
         audit_record(
             action="call.ccd_resolve",
             user=by,
             obj=call,
             request=request,
-            detail={"disposition": disposition},
+            detail={
+                "disposition": disposition,
+                "referral": None if referral is None else referral.consent,
+            },
         )
     return call
 

@@ -17,14 +17,14 @@ from dispatch.forms import CcdConvertForm, CcdResolveForm, ClearForm, ReasonForm
 from dispatch.models import Unit
 from dispatch.services import (
     FeltSafe,
-    Referral,
     backup_request,
     call_clear,
     ccd_convert,
     ccd_resolve,
     unit_status_set,
 )
-from dispatch.views.common import error_text, flash_error
+from dispatch.views.common import flash_error
+from heart.http import HtmxHttpRequest
 
 RESPONDER_STATUSES = [
     Unit.Status.EN_ROUTE,
@@ -35,38 +35,75 @@ RESPONDER_STATUSES = [
 ]
 
 
+def _ccd_auto_id(call_id: int) -> str:
+    """Each call's resolve form on the queue page gets its own element ids."""
+    return f"ccd{call_id}_%s"
+
+
+def _ccd_page(
+    request: HtmxHttpRequest,
+    *,
+    bound: CcdResolveForm | None = None,
+    bound_call: int | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    calls = list(selectors.phone_queue())
+    cards = [
+        (
+            call,
+            bound
+            if call.pk == bound_call and bound is not None
+            else CcdResolveForm(auto_id=_ccd_auto_id(call.pk)),
+        )
+        for call in calls
+    ]
+    problem = ""
+    if bound is not None and not any(call.pk == bound_call for call in calls):
+        # The call left the queue meanwhile (another clinician): its errors go above the queue.
+        problem = "; ".join(
+            " ".join(str(m) for m in errors) if field == "__all__" else f"{field}: {errors[0]}"
+            for field, errors in bound.errors.items()
+        )
+    context = {"cards": cards, "notice": notice, "problem": problem}
+    if request.htmx:
+        # htmx does not swap error statuses: the queue with the form's errors is a 200.
+        return render(request, "dispatch/ccd_queue.html#queue", context)
+    return render(request, "dispatch/ccd_queue.html", context, status=status)
+
+
 @require_GET
 @permission_required("dispatch.work_ccd_queue", raise_exception=True)
-def ccd_queue(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "dispatch/ccd_queue.html",
-        {
-            "calls": list(selectors.phone_queue()),
-            "resolve_form": CcdResolveForm(),
-            "convert_form": CcdConvertForm(),
-        },
-    )
+def ccd_queue(request: HtmxHttpRequest) -> HttpResponse:
+    return _ccd_page(request)
 
 
 @require_POST
 @permission_required("dispatch.work_ccd_queue", raise_exception=True)
-def ccd_resolve_view(request: HttpRequest, call_id: int) -> HttpResponse:
-    form = CcdResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "disposition: choose how the call was resolved")
-    else:
+def ccd_resolve_view(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
+    form = CcdResolveForm(request.POST, auto_id=_ccd_auto_id(call_id))
+    if form.is_valid():
         try:
-            ccd_resolve(
+            call = ccd_resolve(
                 call_id=call_id,
                 disposition=form.cleaned_data["disposition"],
+                referral=form.referral(),
                 by=request.user,
                 request=request,
             )
-            messages.success(request, f"Call {call_id} resolved by phone.")
         except ValidationError as exc:
-            flash_error(request, exc)
-    return redirect(reverse("dispatch:ccd_queue"))
+            form.add_service_errors(exc)
+        else:
+            done = f"Call {call_id} resolved by phone: {call.get_disposition_display()}."
+            if call.referral_consent is True:
+                done += " A care-navigation case is open for the person."
+            elif call.referral_consent is False:
+                done += " The person declined care navigation; the offer is counted."
+            if request.htmx:
+                return _ccd_page(request, notice=done)
+            messages.success(request, done)
+            return redirect(reverse("dispatch:ccd_queue"))
+    return _ccd_page(request, bound=form, bound_call=call_id, status=400)
 
 
 @require_POST
@@ -164,17 +201,8 @@ def responder_backup(request: HttpRequest) -> HttpResponse:
 def clear_inputs(form: ClearForm) -> dict[str, Any]:
     """The service arguments from a valid clearing form."""
     d = form.cleaned_data
-    referral = None
-    if d.get("referral_consent") in ("yes", "no"):
-        referral = Referral(
-            consent=d["referral_consent"] == "yes",
-            needs=list(d.get("needs") or []),
-            person_name=(d.get("person_name") or "").strip(),
-            date_of_birth=d.get("date_of_birth"),
-            phone=(d.get("phone") or "").strip(),
-        )
     felt = [FeltSafe(responder_id=m.pk, safe=d[f"safe_{m.pk}"] == "yes") for m in form.members]
-    return {"disposition": d["disposition"], "felt_safe": felt, "referral": referral}
+    return {"disposition": d["disposition"], "felt_safe": felt, "referral": form.referral()}
 
 
 @require_POST
@@ -196,7 +224,7 @@ def responder_clear(request: HttpRequest) -> HttpResponse:
                 **clear_inputs(form),
             )
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            form.add_service_errors(exc)
         else:
             messages.success(request, f"Call {call.pk} cleared: {call.get_disposition_display()}.")
             return redirect(reverse("dispatch:responder"))

@@ -16,11 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
+from dispatch.services.calls import NARRATIVE_MAX_CHARS
 from dispatch.views.common import error_text
 from heart.http import id_or_none
 from heart.models import Person
 from triage.engine import ANSWER_CHOICES
 from triage.models import CallType, CallTypeMapping
+
+# The idempotency key of the call just saved, for the next intake page: the browser's draft
+# of that call (static/js/intake.js) is dropped rather than restored.
+SAVED_KEY = "intake_saved_key"
 
 
 def _call_type_options() -> list[str]:
@@ -79,11 +84,14 @@ def intake(request: HttpRequest) -> HttpResponse:
                     request,
                     f"Call {call.pk} saved{'' if created else ' (already saved)'}: {verb}.",
                 )
+                request.session[SAVED_KEY] = form.cleaned_data["idempotency_key"]
                 return redirect(reverse("dispatch:intake"))
         status = 400
+        saved_key = ""
     else:
         form = IntakeForm.blank()
         status = 200
+        saved_key = request.session.pop(SAVED_KEY, "")
     return render(
         request,
         "dispatch/intake.html",
@@ -93,6 +101,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             "required_questions": REQUIRED_FOR_BEHAVIORAL,
             "call_type_options": _call_type_options(),
             "recommendation": _recommend(form) if request.method == "POST" else None,
+            "saved_key": saved_key,
+            "narrative_max": f"{NARRATIVE_MAX_CHARS:,}",
         },
         status=status,
     )

@@ -1,4 +1,4 @@
-"""The metrics of DOMAIN.md section 8 over a period, read set-based from the rollups.
+"""The metrics of docs/domain.md section 8 over a period, read set-based from the rollups.
 
 Every call metric counts the calls *received* in the period (local days, both ends included),
 with what happened to them since: their route, times, department assignments, felt-safe
@@ -55,7 +55,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REASONS = dict(UNSERVED_REASONS)
 MAX_PERIOD_DAYS = 3700  # ten years and a little: a typo in a year is an error, not a scan
 
-# DOMAIN.md section 8: the published figure shown beside each metric.
+# docs/domain.md section 8: the published figure shown beside each metric.
 REFERENCES: dict[str, str] = {
     "calls": "HEART 2024: 11,612 responses; CAHOOTS: 17% of Eugene police volume (2017)",
     "eligible": "NYC B-HEARD FY22-24: 37,113 eligible, 35% unserved",

@@ -2,12 +2,12 @@
 
 import os
 import shutil
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+
+from tests.dispatch.conftest import AFTERNOON
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -57,14 +57,9 @@ def shot():
 
 
 @pytest.fixture
-def daytime():
-    """Run the test at the latest 14:05 New York time not after now, with the clock ticking:
-    HEART (07-19) and co-response (09-21) are on duty whatever the hour CI runs at. It stays
-    within a day of the real time, so that the browser keeps the server's cookies."""
-    zone = ZoneInfo("America/New_York")
-    now = datetime.now(zone)
-    afternoon = now.replace(hour=14, minute=5, second=0, microsecond=0)
-    if afternoon > now:
-        afternoon -= timedelta(days=1)
-    with time_machine.travel(afternoon, tick=True) as traveller:
-        yield traveller
+def afternoon():
+    """A Tuesday afternoon in New York, whatever the hour of the run, so that the department's
+    services are on duty for the calls a browser test makes. time-machine moves the clock of
+    the whole process, the live server's thread included; the clock ticks on from there."""
+    with time_machine.travel(AFTERNOON, tick=True):
+        yield

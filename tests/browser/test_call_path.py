@@ -4,22 +4,15 @@ import pytest
 
 from care_navigation.models import Case
 from dispatch.models import Call, SafetyCheck
-from heart.demo import DEMO_PASSWORD, demo_users_seed
+from heart.demo import demo_users_seed
+from tests.browser.pages import sign_in
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
-
-
 def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
-    seeded, daytime, live_server, browser, shot
+    afternoon, seeded, live_server, browser, shot
 ):
     users = demo_users_seed()
     near = UnitFactory(name="HEART-1", kind="HEART", lat=35.9950, lon=-78.8990)
@@ -30,8 +23,7 @@ def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
     page = context.new_page()
 
     # The call-taker works the form by keyboard only.
-    sign_in(page, base, "calltaker")
-    page.goto(f"{base}/dispatch/intake/")
+    sign_in(page, base, "calltaker", "/dispatch/intake/")
     page.keyboard.type("WELFARE_CHECK")
     page.keyboard.press("Tab")  # to the first question: weapon
     page.keyboard.type("n")
@@ -59,8 +51,7 @@ def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
 
     # The dispatcher opens the call from the board and assigns the nearest HEART unit.
     page.context.clear_cookies()
-    sign_in(page, base, "dispatcher")
-    page.goto(f"{base}/dispatch/board/")
+    sign_in(page, base, "dispatcher", "/dispatch/board/")
     page.click(f"text=#{call.pk} Welfare check")
     shot(page, "03-call-recommended-units")
     first = page.locator("form[action$='/assign/'] button.primary").first
@@ -73,8 +64,7 @@ def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
     page.context.clear_cookies()
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     mobile = phone.new_page()
-    sign_in(mobile, base, "responder")
-    mobile.goto(f"{base}/dispatch/my-unit/")
+    sign_in(mobile, base, "responder", "/dispatch/my-unit/")
     mobile.click("button[value=en_route]")
     mobile.click("button[value=on_scene]")
     assert mobile.inner_text(".unit-status") == "On scene"

@@ -192,3 +192,35 @@ def test_it_answers_409_when_the_call_closed_meanwhile(
     d.post(f"/api/v1/units/{police_unit.pk}/status/", {"status": "available"}, format="json")
     stale = d.post(f"/api/v1/calls/{theft.pk}/assign/", {"unit": police_unit.pk}, format="json")
     assert stale.status_code == 409 and stale.json()["detail"] == "call no longer open"
+
+
+def test_it_refuses_a_narrative_past_5000_characters_by_field_and_never_cuts_it(call_taker):
+    client = api(call_taker)
+    long = client.post(
+        "/api/v1/calls/",
+        {**BODY, "narrative": "n" * 5001},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="long",
+    )
+    assert long.status_code == 400
+    assert long.json() == {
+        "narrative": [
+            "at most 5,000 characters; this one has 5001. Nothing was cut: shorten it and try "
+            "again."
+        ]
+    }
+    assert not Call.objects.exists()
+    kept = client.post(
+        "/api/v1/calls/",
+        {**BODY, "narrative": "k" * 5000},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="full",
+    )
+    assert kept.status_code == 201
+    assert Call.objects.get().narrative == "k" * 5000
+    schema = client.get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/calls/"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    narrative = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]["narrative"]
+    assert narrative["maxLength"] == 5000
+    assert "never cut" in narrative["description"]

@@ -114,3 +114,17 @@ def test_it_names_the_field_of_bad_input(call_taker):
         call_create(by=call_taker, data=welfare_check(duplicate_of=999999))
     assert "duplicate_of" in error.value.message_dict
     assert not Call.objects.exists()
+
+
+def test_it_keeps_a_narrative_of_5000_characters_and_refuses_a_longer_one_whole(call_taker):
+    kept, _ = call_create(by=call_taker, data=welfare_check(narrative="k" * 5000))
+    assert len(Call.objects.get(pk=kept.pk).narrative) == 5000
+    with pytest.raises(ValidationError) as refused:
+        call_create(by=call_taker, data=welfare_check(narrative="n" * 5001, zone="2"))
+    assert refused.value.message_dict == {
+        "narrative": [
+            "at most 5,000 characters; this one has 5001. Nothing was cut: shorten it and try "
+            "again."
+        ]
+    }
+    assert Call.objects.count() == 1

@@ -217,3 +217,38 @@ def test_it_refuses_an_overlong_conversion_note_by_field(client_for, ccd_clinici
     response = client.post(f"/dispatch/ccd/{call.pk}/convert/", {"reason": "x" * 501}, follow=True)
     assert "reason: at most 500 characters" in response.content.decode()
     assert Call.objects.get(pk=call.pk).status == "phone"
+
+
+def test_it_refuses_a_long_narrative_on_the_form_by_field_and_shows_all_of_it(
+    client_for, call_taker
+):
+    client = client_for(call_taker)
+    blank = client.get("/dispatch/intake/").content.decode()
+    textarea = re.search(r"<textarea[^>]*>", blank).group(0)
+    assert 'name="narrative"' in textarea
+    assert "maxlength" not in textarea  # a browser would cut a longer paste without a word
+    assert 'data-max-chars="5000"' in textarea
+    assert "At most 5,000 characters." in blank
+    long = "word " * 1200  # 6,000 characters
+    response = client.post("/dispatch/intake/", {**INTAKE, "narrative": long})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert response.context["form"].errors["narrative"] == [
+        "at most 5,000 characters; this one has 5999. Nothing was cut: shorten it and try again."
+    ]
+    assert 'id="narrative-error"' in page
+    assert long.strip() in page
+    assert not Call.objects.exists()
+
+
+def test_it_names_the_saved_calls_key_once_so_the_browser_drops_its_draft(client_for, call_taker):
+    client = client_for(call_taker)
+    fresh = client.get("/dispatch/intake/").content.decode()
+    assert 'data-saved-key=""' in fresh
+    assert f'data-draft-key="fifth-branch:intake-draft:{call_taker.pk}"' in fresh
+    refused = client.post("/dispatch/intake/", {**INTAKE, "weapon": ""}).content.decode()
+    assert 'data-bound="1"' in refused and 'data-saved-key=""' in refused
+    assert client.post("/dispatch/intake/", INTAKE).status_code == 302
+    after = client.get("/dispatch/intake/").content.decode()
+    assert f'data-saved-key="{INTAKE["idempotency_key"]}"' in after
+    assert 'data-saved-key=""' in client.get("/dispatch/intake/").content.decode()

@@ -1,6 +1,6 @@
 """Who may do what: every URL of the console and the API against every role and anonymous.
 
-The table below is the access policy (README "Roles", DOMAIN.md sections 2 and 7). A row is
+The table below is the access policy (README "Roles", docs/domain.md sections 2 and 7). A row is
 one URL name with its method, how to build its arguments and body from the world of
 tests/security/conftest.py, and the roles allowed. Allowed roles succeed (a 2xx, or a redirect
 to a page other than the login after a POST); the others are refused: anonymous users are sent
@@ -664,7 +664,7 @@ def test_it_lets_only_the_allowed_roles_through(world_per_test: World, row: Row,
             assert status == row.refused.get(role, 403), (status, body[:500])
         leaked = [secret for secret in ALL_SECRETS if secret in body]
         assert not leaked, f"a refusal carries {leaked}"
-    # Section 7 of DOMAIN.md: notes and substance use, allowed or not, only to those who may.
+    # Section 7 of docs/domain.md: notes and substance use, allowed or not, only to those who may.
     if role not in (NAV, SUP):
         assert not [s for s in CASE_SECRETS if s in body]
     if role != SUP:

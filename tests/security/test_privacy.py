@@ -1,4 +1,4 @@
-"""DOMAIN.md section 7 beyond who may open which URL (test_access_matrix.py): what each role
+"""docs/domain.md section 7 beyond who may open which URL (test_access_matrix.py): what each role
 reads inside the pages it may open."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The default policy of DOMAIN.md section 5, rule by rule, and the default tables."""
+"""The default policy of docs/domain.md section 5, rule by rule, and the default tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed the default call types, label mappings, schedules and rule set version 1 (DOMAIN 3-5)."""
+"""Seed the default call types, label mappings, schedules and rule set 1 (docs/domain.md 3-5)."""
 
 import copy
 import csv
@@ -49,7 +49,7 @@ def seed(apps, schema_editor):
             status="published",
             rules=copy.deepcopy(DEFAULT_RULES),
             fallback=copy.deepcopy(DEFAULT_FALLBACK),
-            description="Default policy (DOMAIN.md section 5)",
+            description="Default policy (docs/domain.md section 5)",
             created_at=now,
             published_at=now,
         )
