@@ -148,7 +148,8 @@ def test_it_counts_a_declined_referral_without_a_case(dispatcher, responder, mak
 
 
 def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
-    call = make_call(received_at=timezone.now())
+    with time_machine.travel(AFTERNOON, tick=False):
+        call = make_call(received_at=timezone.now())
     with time_machine.travel(AFTERNOON + timedelta(minutes=1), tick=False):
         call_hold(call_id=call.pk, by=dispatcher)
     with time_machine.travel(AFTERNOON + timedelta(minutes=10), tick=False):
@@ -162,7 +163,8 @@ def test_it_holds_a_call_then_falls_back_with_no_unit(dispatcher, make_call):
 
 
 def test_it_falls_back_to_police_when_co_response_is_off_duty(dispatcher, make_call):
-    call = make_call(received_at=timezone.now())
+    with time_machine.travel(AFTERNOON, tick=False):
+        call = make_call(received_at=timezone.now())
     with time_machine.travel(AFTERNOON.replace(hour=7, minute=30), tick=False):
         fallen = call_fall_back(call_id=call.pk, by=dispatcher)
     assert fallen.route == "POLICE"
