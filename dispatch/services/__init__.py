@@ -27,10 +27,12 @@ from dispatch.services.clearing import (
     ccd_convert,
     ccd_resolve,
 )
+from dispatch.services.duty import DutySync, unit_duty_sync
 
 __all__ = [
     "CallInput",
     "CallNotOpen",
+    "DutySync",
     "FeltSafe",
     "IdempotencyConflict",
     "Referral",
@@ -47,5 +49,6 @@ __all__ = [
     "handoff_record",
     "triage_evaluate",
     "unit_assign",
+    "unit_duty_sync",
     "unit_status_set",
 ]
