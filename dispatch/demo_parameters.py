@@ -75,7 +75,7 @@ class Times:
 @dataclass(frozen=True)
 class Department:
     felt_safe: float
-    backup: float
+    backup_every: Spread
     dispositions: Weights
     referral_consent: float
 
@@ -100,11 +100,17 @@ class Familiar:
 
 
 @dataclass(frozen=True)
+class People:
+    age_years: Range
+
+
+@dataclass(frozen=True)
 class Care:
     needs: Weights
     second_need: float
     reachable: float
     failed_before_reached: Weights
+    channels: Weights
     first_attempt_hours: Spread
     attempt_gap_hours: Spread
     declines_navigation: float
@@ -123,6 +129,7 @@ class DemoProcess:
     handoff: Handoff
     ccd: Ccd
     familiar: Familiar
+    people: People
     care: Care
 
 

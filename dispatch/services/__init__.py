@@ -15,9 +15,7 @@ from dispatch.services.assignments import (
 from dispatch.services.calls import (
     CallInput,
     IdempotencyConflict,
-    ResponseTimes,
     call_create,
-    call_record_closed,
     triage_evaluate,
 )
 from dispatch.services.clearing import (
@@ -28,6 +26,7 @@ from dispatch.services.clearing import (
     ccd_resolve,
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
+from dispatch.services.history import ResponseTimes, call_record_closed
 
 __all__ = [
     "CallInput",

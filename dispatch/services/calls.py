@@ -1,4 +1,4 @@
-"""Calls: intake (create, override, duplicate link) and recording past calls."""
+"""Calls: intake (create, override, duplicate link) and the helpers every call service shares."""
 
 from __future__ import annotations
 
@@ -328,62 +328,3 @@ def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
             "this Idempotency-Key was already used for a different call; use a new key"
         )
     return Call.objects.get(pk=object_id)
-
-
-@dataclass(frozen=True)
-class ResponseTimes:
-    unit_id: int
-    dispatched_at: datetime
-    en_route_at: datetime | None = None
-    on_scene_at: datetime | None = None
-    cleared_at: datetime | None = None
-
-
-def call_record_closed(
-    *,
-    data: CallInput,
-    source: str,
-    external_id: str,
-    response: ResponseTimes | None,
-    disposition: str,
-    closed_at: datetime,
-) -> Call:
-    """Store a call that already happened (demo history, migrated records), triaged as of its time.
-
-    No idempotency key is needed: (source, external_id) is unique, so loading twice adds nothing.
-    """
-    from dispatch.models import Assignment
-
-    if data.received_at is None:
-        raise ValidationError({"received_at": ["a past call needs its received time"]})
-    result = triage_evaluate(
-        call_type=data.call_type, answers=data.answers, received_at=data.received_at
-    )
-    with transaction.atomic():
-        call = Call(
-            **_call_fields(data),
-            source=source,
-            external_id=external_id,
-            status=Call.Status.CLOSED,
-            received_at=data.received_at,
-            created_at=data.received_at,
-            triaged_at=data.received_at,
-            closed_at=closed_at,
-            disposition=disposition,
-        )
-        _apply_triage(call, result)
-        if response is not None:
-            call.first_dispatched_at = response.dispatched_at
-            call.first_on_scene_at = response.on_scene_at
-        call.save()
-        _triage_record(call, kind=TriageRecord.Kind.IMPORT, by=None, at=data.received_at)
-        if response is not None:
-            Assignment.objects.create(
-                call=call,
-                unit_id=response.unit_id,
-                dispatched_at=response.dispatched_at,
-                en_route_at=response.en_route_at,
-                on_scene_at=response.on_scene_at,
-                cleared_at=response.cleared_at or closed_at,
-            )
-    return call

@@ -29,7 +29,7 @@ def generator():
 def test_it_reads_the_parameters_of_the_demo():
     process = demo_process()
     assert process.department.felt_safe == 0.99
-    assert process.department.backup == 0.006
+    assert process.department.backup_every == Spread(100.0, 167.0, 233.0)
     assert process.times.travel_minutes == Spread(3.0, 7.0, 20.0)
     assert set(process.care.referral_outcomes) == {
         "connected",
@@ -55,8 +55,8 @@ NESTED = "[ccd.nonsense]\nvalue = 1\nabout = ''\nbasis = ''\n\n[ccd.convert]"
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("[department.backup]\nvalue = 0.006", "[department.backup]\nvalue = 6", "6.0 is not a"),
-        ("[handoff.share]\nvalue = 0.5\n", "[handoff.share]\n", "handoff.share: missing value"),
+        ("felt_safe]\nvalue = 0.99", "felt_safe]\nvalue = 9", "department.felt_safe: 9.0 is"),
+        ("[handoff.share]\nvalue = 0.6\n", "[handoff.share]\n", "handoff.share: missing value"),
         ("[ccd.convert]", NESTED, "ccd: unknown nonsense"),
         ("value = { low = 5, high = 11 }", "value = { low = 5 }", "responses: missing high"),
     ],
