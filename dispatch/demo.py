@@ -72,6 +72,8 @@ class Waiting:
     lon: float
     narrative: str
     answers: dict[str, str]
+    caller_name: str = ""
+    callback_number: str = ""
 
 
 NO_RISK = {"weapon": "no", "violence": "no"}
@@ -142,6 +144,8 @@ DEMO_WAITING: list[Waiting] = [
         -78.8870,
         "Caller has not slept in three days and feels she is losing control; wants to talk.",
         PHONE,
+        caller_name="Monique (first name only)",
+        callback_number="919-555-0142",
     ),
     Waiting(
         "SUICIDE_THREAT",
@@ -151,6 +155,8 @@ DEMO_WAITING: list[Waiting] = [
         -78.9200,
         "Caller alone at home with thoughts of ending his life, no plan; asks to talk.",
         PHONE,
+        caller_name="Gerald",
+        callback_number="919-555-0187",
     ),
 ]
 
@@ -176,6 +182,8 @@ def demo_board_seed(users: dict[str, User]) -> int:
                 lon=waiting.lon,
                 narrative=waiting.narrative,
                 answers=waiting.answers,
+                caller_name=waiting.caller_name,
+                callback_number=waiting.callback_number,
             ),
             source=DEMO_SOURCE,
         )
