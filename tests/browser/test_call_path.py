@@ -1,6 +1,10 @@
 """The whole path of a call, as its users drive it: intake, dispatch, field, clearing."""
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
 
 from care_navigation.models import Case
 from dispatch.models import Call, SafetyCheck
@@ -18,7 +22,15 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def test_it_takes_a_welfare_check_from_phone_to_care_navigation(seeded, live_server, browser, shot):
+def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
+    seeded, live_server, browser, shot, time_machine
+):
+    # This afternoon, whatever the hour the suite runs: HEART is on duty (07-19). Today's
+    # date, so the session cookie the server sets has not expired by the browser's clock.
+    today = timezone.localdate()
+    time_machine.move_to(
+        datetime.combine(today, time(14, 5), tzinfo=ZoneInfo("America/New_York")), tick=True
+    )
     users = demo_users_seed()
     near = UnitFactory(name="HEART-1", kind="HEART", lat=35.9950, lon=-78.8990)
     UnitFactory(name="HEART-2", kind="HEART", lat=36.0600, lon=-78.9600)
