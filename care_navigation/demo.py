@@ -17,7 +17,7 @@ import itertools
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,6 @@ class CareResult:
     contacts: int = 0
     referrals: int = 0
     sweeps: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 class Timeline:

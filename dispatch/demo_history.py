@@ -103,8 +103,7 @@ class Row:
 @dataclass
 class YearResult:
     calls: int = 0
-    replayed: int = 0
-    by_route: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    replayed: int = 0  # recorded step by step through the console's services
 
 
 def _source_shift(today: date) -> timedelta:
@@ -223,9 +222,9 @@ class Year:
     ) -> Referral:
         if consent is None:
             consent = self.rng.random() < self.process.department.referral_consent
-        person = person or self.person_draw()
         if not consent:
             return Referral(consent=False)
+        person = person or self.person_draw()
         return Referral(
             consent=True,
             needs=self.needs_draw(),
@@ -296,7 +295,6 @@ class Year:
             person_id=person.id if person is not None and not row.first_of_person else None,
         )
         self.result.calls += 1
-        self.result.by_route[row.route] += 1
         if row.route == "CCD":
             self.ccd(row, data)
         elif row.route in DEPARTMENT_FIELD:
