@@ -119,9 +119,10 @@ def _case_create(
     navigator: Any,
     person_needs_review: bool,
     request: HttpRequest | None,
+    now: datetime,
 ) -> Case:
-    """Open a case, or add the needs to the person's open case (one open case per person)."""
-    now = timezone.now()
+    """Open a case at `now`, or add the needs to the person's open case (one open case per
+    person)."""
     existing = Case.objects.filter(person=person, status=Case.Status.OPEN).first()
     if existing is None:
         first_contact_due, closes_at, warn_at = _window(now)
@@ -203,9 +204,11 @@ def case_open_from_referral(
     date_of_birth: date | None = None,
     phone: str = "",
     request: HttpRequest | None = None,
+    at: datetime | None = None,
 ) -> Case | None:
     """A responder cleared `call`, or a CCD clinician resolved it by phone, with a referral
-    to care navigation.
+    to care navigation (at `at` when it is recorded after the fact, default now; the case's
+    window runs from then).
 
     Without consent no case opens: the offer is counted (a ClearingReferral row) and None is
     returned. With consent the case is for `call.person`, else for a NEW Person made from the
@@ -215,7 +218,7 @@ def case_open_from_referral(
     there is no navigator. first_contact_due and closes_at follow CARE_FIRST_CONTACT_HOURS and
     CARE_WINDOW_DAYS. Nothing is queued for Celery: the sweep finds the case by its columns.
     """
-    now = timezone.now()
+    now = _opened_at(at, call=call)
     with transaction.atomic():
         if not consent:
             ClearingReferral.objects.create(call=call, at=now, by=_actor(by), consent=False)
@@ -234,9 +237,23 @@ def case_open_from_referral(
             navigator=navigator_least_loaded(),
             person_needs_review=needs_review,
             request=request,
+            now=now,
         )
         ClearingReferral.objects.create(call=call, at=now, by=_actor(by), consent=True, case=case)
     return case
+
+
+def _opened_at(at: datetime | None, *, call: Call) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + CLOCK_SKEW:
+        raise ValidationError({"at": ["cannot be in the future"]})
+    if at < call.received_at:
+        raise ValidationError({"at": ["cannot be before the call was received"]})
+    return at
 
 
 def case_open_from_call(
@@ -274,6 +291,7 @@ def case_open_from_call(
             navigator=by if is_navigator else navigator_least_loaded(),
             person_needs_review=needs_review,
             request=request,
+            now=timezone.now(),
         )
 
 
@@ -362,7 +380,9 @@ def contact_log(
         if declined and case.declined_at is None:
             case.declined_at = when
             fields.append("declined_at")
-        fields += _notify_unreachable(case, now)
+        # Stamped with the attempt's time: one logged late still notifies at once, and sorts
+        # where it belongs among the case's other notices.
+        fields += _notify_unreachable(case, when)
         case.save(update_fields=fields)
         audit_record(
             action="case.contact",
@@ -422,18 +442,20 @@ def referral_create(
     service_name: str = "",
     note: str = "",
     request: HttpRequest | None = None,
+    at: datetime | None = None,
 ) -> Referral:
     """Refer the person to a service (from the directory, or named) for one need; the need is
-    added to the case if it was not there yet."""
+    added to the case if it was not there yet. `at` is when, for a referral recorded after the
+    fact (default now; not before the case opened)."""
     if need not in NEED_CODES:
         raise ValidationError({"need": [f"{need!r} is not one of {', '.join(NEED_CODES)}"]})
     name = service.name if service is not None else service_name.strip()
     if not name:
         raise ValidationError({"service": ["choose a service from the directory or name one"]})
-    now = timezone.now()
     with transaction.atomic():
         case = _locked(case)
         _require_open(case)
+        now = _instant(at, case=case, now=timezone.now())
         _add_needs(case, [need], by=by, now=now)
         referral = Referral.objects.create(
             case=case,

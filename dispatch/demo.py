@@ -1,35 +1,21 @@
-"""Demo units placed around Durham, and 30 days of past calls drawn from real Durham CAD data.
-
-The calls follow `dispatch/data/durham_2021_crisis_calls.csv` (Durham Police Department CAD,
-2021; see dispatch/data/README.md): a 30-day window of real call times, natures and beats,
-shifted by whole weeks so that weekdays and hours stay as they were.
-"""
+"""The demo department's units around Durham with their crews, and the calls on the board at
+the moment of loading. Its year of past calls is dispatch/demo_history.py."""
 
 from __future__ import annotations
 
-import csv
-import random
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
+from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 
+from dispatch import selectors
 from dispatch.models import Call, Unit
-from dispatch.services import (
-    CallInput,
-    ResponseTimes,
-    call_create,
-    call_record_closed,
-    triage_evaluate,
-)
-from triage.models import CallTypeMapping
+from dispatch.services import CallInput, call_create, unit_assign, unit_status_set
+from heart.demo import DEMO_CREWS
 
-DATA_FILE = Path(__file__).with_name("data") / "durham_2021_crisis_calls.csv"
 CENTER = (35.9940, -78.8986)  # Durham City Hall
+DEMO_SOURCE = "demo"
 
 # name, kind, offset north (km), offset east (km)
 DEMO_UNITS: list[tuple[str, str, float, float]] = [
@@ -52,11 +38,10 @@ DEMO_UNITS: list[tuple[str, str, float, float]] = [
     ("MEDIC-7", "EMS", -0.7, 1.8),
 ]
 KM_PER_DEG_LAT = 111.0
-DEMO_SOURCE = "demo"
 
 
 def demo_units_seed(users: dict[str, User]) -> list[Unit]:
-    """Create the demo units if missing; the demo responder rides with HEART-1."""
+    """Create the demo units if missing, with their crews (heart.demo.DEMO_CREWS)."""
     units = []
     for name, kind, north, east in DEMO_UNITS:
         lat = CENTER[0] + north / KM_PER_DEG_LAT
@@ -71,149 +56,152 @@ def demo_units_seed(users: dict[str, User]) -> list[Unit]:
                 "status_changed_at": timezone.now(),
             },
         )
+        crew = [users[username] for username, _ in DEMO_CREWS.get(name, []) if username in users]
+        if crew:
+            unit.members.add(*crew)
         units.append(unit)
-    heart1 = next(u for u in units if u.name == "HEART-1")
-    if "responder" in users:
-        heart1.members.add(users["responder"])
     return units
 
 
-def _source_window(today: date, days: int) -> tuple[date, date, int]:
-    """A 30-day window of 2021 ending on the same weekday as yesterday, and the shift in days."""
-    end = today - timedelta(days=1)
-    src_end = date(2021, 11, 30)
-    while src_end.weekday() != end.weekday():
-        src_end -= timedelta(days=1)
-    return src_end - timedelta(days=days - 1), src_end, (end - src_end).days
+@dataclass(frozen=True)
+class Waiting:
+    call_type: str
+    minutes_ago: int
+    address: str
+    lat: float
+    lon: float
+    narrative: str
+    answers: dict[str, str]
+    caller_name: str = ""
+    callback_number: str = ""
 
 
-DISPOSITION_WEIGHTS = [
-    ("resolved_on_scene", 52),
-    ("referred_to_care_navigation", 14),
-    ("transported_crisis_center", 8),
-    ("transported_hospital", 6),
-    ("refused_services", 8),
-    ("gone_on_arrival", 9),
-    ("police_took_over", 2),
-    ("other", 1),
+NO_RISK = {"weapon": "no", "violence": "no"}
+PHONE = {**NO_RISK, "caller_is_subject": "yes", "wants_in_person": "no", "self_harm": "thoughts"}
+# Calls as they come in at any hour. The triage engine routes them by the services on duty
+# now: by day to HEART, co-response and CCD; at night the field calls fall back (to police,
+# with their reason) while CCD takes its phone calls around the clock.
+DEMO_WAITING: list[Waiting] = [
+    Waiting(
+        "WELFARE_CHECK",
+        21,
+        "200 N Mangum St",
+        35.9968,
+        -78.9009,
+        "Man sitting in a doorway for hours, not answering questions.",
+        {**NO_RISK, "medical": "no"},
+    ),
+    Waiting(
+        "TRESPASS",
+        11,
+        "101 E Main St",
+        35.9951,
+        -78.8994,
+        "Person sleeping in the bank's ATM lobby; staff want them moved along.",
+        NO_RISK,
+    ),
+    Waiting(
+        "MENTAL_HEALTH",
+        6,
+        "500 W Chapel Hill St",
+        35.9927,
+        -78.9078,
+        "Daughter says her mother is confused and talking to people who are not there.",
+        {**NO_RISK, "threats": "no", "self_harm": "none"},
+    ),
+    Waiting(
+        "INTOXICATED",
+        3,
+        "515 W Pettigrew St",
+        35.9958,
+        -78.9051,
+        "Man unsteady on his feet at the bus station, refusing a ride home.",
+        {**NO_RISK, "medical": "no"},
+    ),
+    Waiting(
+        "VERBAL_DISTURBANCE",
+        17,
+        "800 Fayetteville St",
+        35.9850,
+        -78.8968,
+        "Two neighbours shouting; one has a knife in the kitchen, caller not sure.",
+        {"weapon": "unknown", "violence": "no"},
+    ),
+    Waiting(
+        "MENTAL_HEALTH",
+        9,
+        "1100 W Club Blvd",
+        36.0165,
+        -78.9140,
+        "Son pacing and shouting that people are after him; may have a bat, caller unsure.",
+        {"weapon": "unknown", "violence": "no"},
+    ),
+    Waiting(
+        "MENTAL_HEALTH",
+        4,
+        "(caller's home)",
+        35.9902,
+        -78.8870,
+        "Caller has not slept in three days and feels she is losing control; wants to talk.",
+        PHONE,
+        caller_name="Monique (first name only)",
+        callback_number="919-555-0142",
+    ),
+    Waiting(
+        "SUICIDE_THREAT",
+        2,
+        "(caller's home)",
+        36.0051,
+        -78.9200,
+        "Caller alone at home with thoughts of ending his life, no plan; asks to talk.",
+        PHONE,
+        caller_name="Gerald",
+        callback_number="919-555-0187",
+    ),
 ]
 
 
-def demo_calls_seed(units: list[Unit], *, days: int = 30) -> int:
-    """Load the past calls and a few waiting ones, once. Returns how many calls were added."""
-    if Call.objects.filter(source=DEMO_SOURCE).exists():
+def demo_board_seed(users: dict[str, User]) -> int:
+    """The calls of the moment, when the demo has none open: each waiting call is triaged as
+    it comes in, then the oldest call of each field route gets its nearest available unit
+    (one en route, one on scene), as a dispatcher would have. Run after the units follow
+    the schedules, so an off-duty team is never sent. Returns the calls added."""
+    open_statuses = (Call.Status.QUEUED, Call.Status.HELD, Call.Status.PHONE, Call.Status.ACTIVE)
+    if Call.objects.filter(source=DEMO_SOURCE, status__in=open_statuses).exists():
         return 0
-    rng = random.Random(2021)  # noqa: S311 - reproducible demo data, not security
-    tz = ZoneInfo(settings.TIME_ZONE)
-    labels = dict(
-        CallTypeMapping.objects.filter(source="durham").values_list("external_label", "call_type")
-    )
-    by_kind: dict[str, list[Unit]] = {}
-    for unit in units:
-        by_kind.setdefault(unit.kind, []).append(unit)
-    first, last, shift = _source_window(timezone.localdate(), days)
-    added = 0
-    with DATA_FILE.open(newline="") as handle, transaction.atomic():
-        for index, row in enumerate(csv.DictReader(handle)):
-            local = datetime.fromisoformat(row["received_local"])
-            if not first <= local.date() <= last:
-                continue
-            received = (local + timedelta(days=shift)).replace(tzinfo=tz)
-            call_type = labels[row["nature"]]
-            data = CallInput(
-                call_type=call_type,
-                received_at=received,
-                address=f"Beat {row['beat']}",
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-                zone=row["beat"],
-                narrative=f"Durham CAD nature {row['nature']} (priority {row['priority']}), 2021",
-            )
-            route = triage_evaluate(call_type=call_type, answers={}, received_at=received).route
-            dispatched = received + timedelta(seconds=rng.randint(40, 240))
-            on_scene = dispatched + timedelta(minutes=rng.uniform(4, 16))
-            cleared = on_scene + timedelta(minutes=rng.uniform(12, 55))
-            pool = by_kind.get(route, [])
-            response = None
-            if route != "CCD" and pool:
-                response = ResponseTimes(
-                    unit_id=rng.choice(pool).pk,
-                    dispatched_at=dispatched,
-                    en_route_at=dispatched + timedelta(seconds=30),
-                    on_scene_at=on_scene,
-                    cleared_at=cleared,
-                )
-            call_record_closed(
-                data=data,
-                source=DEMO_SOURCE,
-                external_id=f"DUR-2021-{index + 1:06d}",
-                response=response,
-                disposition=_pick(rng) if route in ("HEART", "CO_RESPONSE") else "",
-                closed_at=cleared,
-            )
-            added += 1
-    added += _open_calls_seed()
-    return added
-
-
-def _pick(rng: random.Random) -> str:
-    names, weights = zip(*DISPOSITION_WEIGHTS, strict=True)
-    return rng.choices(names, weights=weights)[0]
-
-
-def _open_calls_seed() -> int:
-    """A few calls waiting right now, so the board has work on it."""
     now = timezone.now()
-    waiting = [
-        (
-            "WELFARE_CHECK",
-            3,
-            "200 N Mangum St",
-            35.9968,
-            -78.9009,
-            "Man sitting in the doorway since this morning, not answering questions.",
-            {"weapon": "no", "violence": "no", "medical": "no"},
-        ),
-        (
-            "TRESPASS",
-            11,
-            "101 E Main St",
-            35.9951,
-            -78.8994,
-            "Person sleeping in the bank lobby, staff want them moved along.",
-            {"weapon": "no", "violence": "no"},
-        ),
-        (
-            "MENTAL_HEALTH",
-            6,
-            "500 W Chapel Hill St",
-            35.9927,
-            -78.9078,
-            "Daughter says her mother is confused and talking to people who are not there.",
-            {"weapon": "no", "violence": "no", "threats": "no", "self_harm": "none"},
-        ),
-        (
-            "VERBAL_DISTURBANCE",
-            17,
-            "800 Fayetteville St",
-            35.9850,
-            -78.8968,
-            "Two neighbours shouting; one has a knife in the kitchen, caller not sure.",
-            {"weapon": "unknown", "violence": "no"},
-        ),
-    ]
-    for call_type, minutes_ago, address, lat, lon, narrative, answers in waiting:
-        call_create(
-            by=None,
+    calls: list[Call] = []
+    for waiting in DEMO_WAITING:
+        call, _ = call_create(
+            by=users.get("calltaker"),
             data=CallInput(
-                call_type=call_type,
-                received_at=now - timedelta(minutes=minutes_ago),
-                address=address,
-                lat=lat,
-                lon=lon,
-                narrative=narrative,
-                answers=answers,
+                call_type=waiting.call_type,
+                received_at=now - timedelta(minutes=waiting.minutes_ago),
+                address=waiting.address,
+                lat=waiting.lat,
+                lon=waiting.lon,
+                narrative=waiting.narrative,
+                answers=waiting.answers,
+                caller_name=waiting.caller_name,
+                callback_number=waiting.callback_number,
             ),
             source=DEMO_SOURCE,
         )
-    return len(waiting)
+        calls.append(call)
+    dispatcher = users.get("dispatcher")
+    sent: set[str] = set()
+    for call in sorted(calls, key=lambda c: c.received_at):
+        if call.status != Call.Status.QUEUED or call.route in sent:
+            continue
+        nearest = selectors.recommended_units(call, limit=1)
+        if not nearest:
+            continue
+        unit = nearest[0].unit
+        at = min(now, call.received_at + timedelta(minutes=2))
+        unit_assign(call_id=call.pk, unit_id=unit.pk, by=dispatcher, at=at)
+        unit_status_set(unit_id=unit.pk, status="en_route", by=dispatcher, at=at)
+        if len(sent) % 2 == 0:
+            on_scene = min(now, at + timedelta(minutes=7))
+            unit_status_set(unit_id=unit.pk, status="on_scene", by=dispatcher, at=on_scene)
+        sent.add(call.route)
+    return len(calls)

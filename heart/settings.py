@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "dispatch.tasks.holds_sweep",
         "schedule": env_float("HOLD_SWEEP_SECONDS", 30.0),
     },
+    # Department units follow the schedules: off duty outside their service's hours.
+    "dispatch-duty-sync": {
+        "task": "dispatch.tasks.duty_sync",
+        "schedule": 60.0,
+    },
     "worker-heartbeat": {
         "task": "heart.tasks.worker_heartbeat",
         "schedule": env_float("WORKER_HEARTBEAT_SECONDS", 30.0),

@@ -5,7 +5,8 @@ Developer tool, never imported by the application. Reads the shared data folder
 (default ``../shared/data``, relative to the current directory) and writes:
 
 - ``triage/data/label_mappings.csv`` and ``triage/data/README.md``
-- ``dispatch/data/durham_2021_crisis_calls.csv`` and ``dispatch/data/README.md``
+- ``dispatch/data/durham_2021_crisis_calls.csv`` and ``dispatch/data/README.md`` (with the
+  parameters of the demo's random process, rendered from ``dispatch/data/demo_process.toml``)
 - ``tests/fixtures/durham_calls_excerpt.csv``, ``tests/fixtures/san_diego_calls_excerpt.csv``
   and ``tests/fixtures/README.md``
 
@@ -24,6 +25,7 @@ import argparse
 import csv
 import re
 import sys
+import tomllib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -32,6 +34,8 @@ DURHAM_FILE = "durham_dpd_crisis_type_calls_2021_pilot_beats.csv"
 SAN_DIEGO_FILE = "san_diego_pd_calls_for_service_2023-01-01_to_2023-01-20.csv"
 SAN_DIEGO_CODES_FILE = "san_diego_pd_cfs_calltypes.csv"
 SEATTLE_FILE = "seattle_spd_911_incident_response_2016-03-25.csv"
+
+DEMO_PROCESS_FILE = "dispatch/data/demo_process.toml"
 
 DURHAM_FIXTURE_ROWS = 600
 SAN_DIEGO_FIXTURE_ROWS = 1000
@@ -827,11 +831,34 @@ faithful. All {rows:,} rows of the source are kept, in time order.
 Natures: {natures}.
 Priorities: {priorities}.
 
+{demo_process}
+
 ## Source and attribution
 
 {durham}
 - Conversion: columns selected and renamed as above, timestamp written with a `T`; no
   rows dropped or altered. The project does not read the original file at run time.
+"""
+
+DEMO_PROCESS_SECTION = """\
+## The demo's year: the random process
+
+`python manage.py seed_demo` moves these calls by whole weeks into the {weeks} weeks before
+it runs, so each keeps its weekday and local hour, and draws what a CAD record does not hold
+from one `random.Random` with the parameters below. They are set in `demo_process.toml`
+beside this file and nowhere else (`dispatch/demo_parameters.py` reads it); this table is
+generated from it. The process draws what callers answer and what people do; the triage
+engine routes every call from those answers and the schedules, and every record is written
+through the console's own services (a call recorded later keeps its own times).
+
+| parameter | value | what it draws | basis |
+|---|---|---|---|
+{rows}
+
+Shares are probabilities from 0 to 1, weights are relative, a spread is a triangular
+distribution (low, mode, high) and a range draws a whole number, both ends included. The
+people are fictional; the service directory they are referred to is synthetic
+(`care_navigation/data/demo_directory/`).\
 """
 
 FIXTURES_README = """\
@@ -887,6 +914,38 @@ time.
 # --------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------
+
+
+def _parameters(table: dict[str, object], prefix: str = "") -> Iterable[tuple[str, dict]]:
+    """(dotted name, entry) of every parameter, in file order."""
+    for name, value in table.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if isinstance(value, dict) and "value" in value:
+            yield key, value
+        elif isinstance(value, dict):
+            yield from _parameters(value, key)
+
+
+def _parameter_text(value: object) -> str:
+    if isinstance(value, dict):
+        if set(value) == {"low", "mode", "high"}:
+            return f"{value['low']:g} to {value['high']:g}, mode {value['mode']:g}"
+        if set(value) == {"low", "high"}:
+            return f"{value['low']} to {value['high']}"
+        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def render_demo_process(path: Path) -> str:
+    """The dispatch README's section on the demo's random process, from its parameter file."""
+    with path.open("rb") as handle:
+        raw = tomllib.load(handle)
+    rows = [
+        f"| `{key}` | {md_cell(_parameter_text(entry['value']))} | {md_cell(entry['about'])}"
+        f" | {md_cell(entry['basis'])} |"
+        for key, entry in _parameters(raw)
+    ]
+    return DEMO_PROCESS_SECTION.format(weeks=raw["history"]["weeks"]["value"], rows="\n".join(rows))
 
 
 def counts_text(counter: Counter[str]) -> str:
@@ -1032,6 +1091,7 @@ def build(shared: Path, out: Path) -> dict[str, object]:
             natures=counts_text(durham_labels),
             priorities=counts_text(Counter(r["Priority"] for r in durham)),
             durham=ATTRIBUTION_DURHAM,
+            demo_process=render_demo_process(out / DEMO_PROCESS_FILE),
         ),
     )
 

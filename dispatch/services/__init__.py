@@ -15,9 +15,7 @@ from dispatch.services.assignments import (
 from dispatch.services.calls import (
     CallInput,
     IdempotencyConflict,
-    ResponseTimes,
     call_create,
-    call_record_closed,
     triage_evaluate,
 )
 from dispatch.services.clearing import (
@@ -27,10 +25,13 @@ from dispatch.services.clearing import (
     ccd_convert,
     ccd_resolve,
 )
+from dispatch.services.duty import DutySync, unit_duty_sync
+from dispatch.services.history import ResponseTimes, call_record_closed
 
 __all__ = [
     "CallInput",
     "CallNotOpen",
+    "DutySync",
     "FeltSafe",
     "IdempotencyConflict",
     "Referral",
@@ -47,5 +48,6 @@ __all__ = [
     "handoff_record",
     "triage_evaluate",
     "unit_assign",
+    "unit_duty_sync",
     "unit_status_set",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
-from dispatch.services.calls import _field_event, _triage_record, _user_or_none
+from dispatch.services.calls import (
+    _field_event,
+    _instant,
+    _stamp,
+    _triage_record,
+    _user_or_none,
+)
 from heart.audit import audit_record
 from triage.selectors import engine_get
 
@@ -47,15 +53,19 @@ def _lock_open_call(call_id: int) -> Call:
     return call
 
 
-def unit_assign(*, call_id: int, unit_id: int, by: Any, request: Any = None) -> Assignment:
+def unit_assign(
+    *, call_id: int, unit_id: int, by: Any, request: Any = None, at: datetime | None = None
+) -> Assignment:
     """Put an available unit on an open call. Exactly one of two racing dispatchers wins.
 
     The first unit must be of the call's route; a second unit may be any field unit (police
     backup on a HEART call, EMS beside police). CCD positions take phone calls, not field calls.
+    `at` is the dispatch time of an assignment recorded after the fact (default now).
     """
     now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
+        when = _instant(at, now=now, not_before=call.received_at)
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is None:
             raise ValidationError({"unit": [f"unit {unit_id} does not exist"]})
@@ -75,36 +85,39 @@ def unit_assign(*, call_id: int, unit_id: int, by: Any, request: Any = None) -> 
         # The claim: a conditional update that only one transaction can win. The partial unique
         # index on open assignments is the backstop if a status was edited by hand.
         claimed = Unit.objects.filter(pk=unit.pk, status=Unit.Status.AVAILABLE).update(
-            status=Unit.Status.DISPATCHED, status_changed_at=now, updated_at=now
+            status=Unit.Status.DISPATCHED, status_changed_at=when, updated_at=now
         )
         if claimed != 1:
             raise UnitUnavailable(unit)
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(
-                    call=call, unit=unit, dispatched_at=now, assigned_by=_user_or_none(by)
+                    call=call, unit=unit, dispatched_at=when, assigned_by=_user_or_none(by)
                 )
         except IntegrityError:
             raise UnitUnavailable(unit) from None
         call.status = Call.Status.ACTIVE
         call.held_until = None
-        call.first_dispatched_at = call.first_dispatched_at or now
+        call.first_dispatched_at = call.first_dispatched_at or when
         call.save(update_fields=["status", "held_until", "first_dispatched_at", "updated_at"])
         audit_record(
             action="call.assign",
             user=by,
             obj=call,
             request=request,
-            detail={"unit": unit.name, "second": has_units},
+            detail={"unit": unit.name, "second": has_units, **_stamp(at, when)},
         )
     return assignment
 
 
-def unit_status_set(*, unit_id: int, status: str, by: Any, request: Any = None) -> Unit:
+def unit_status_set(
+    *, unit_id: int, status: str, by: Any, request: Any = None, at: datetime | None = None
+) -> Unit:
     """Change a unit's status, stamping its open assignment (en route, on scene, transporting).
 
     A department unit leaves a call only by clearing it (disposition and felt-safe answers);
-    a police, fire or EMS unit becoming available clears its assignment.
+    a police, fire or EMS unit becoming available clears its assignment. `at` is the time of a
+    change recorded after the fact (default now; not before the unit was dispatched).
     """
     if status not in Unit.Status.values:
         raise ValidationError(
@@ -122,6 +135,12 @@ def unit_status_set(*, unit_id: int, status: str, by: Any, request: Any = None) 
         )
         if assignment is None and status in (*STATUS_STAMPS, Unit.Status.DISPATCHED):
             raise ValidationError({"status": [f"{unit.name} has no call: it cannot be {status}"]})
+        when = _instant(
+            at,
+            now=now,
+            not_before=assignment.dispatched_at if assignment else None,
+            before_what="the unit was dispatched",
+        )
         if assignment is not None:
             if status in (Unit.Status.OUT_OF_SERVICE, Unit.Status.OFF_DUTY):
                 raise ValidationError(
@@ -132,19 +151,19 @@ def unit_status_set(*, unit_id: int, status: str, by: Any, request: Any = None) 
                     raise ValidationError(
                         {"status": [f"clear call {assignment.call_id} with a disposition first"]}
                     )
-                _assignment_close(assignment, now=now, disposition="")
+                _assignment_close(assignment, at=when, disposition="")
             elif status in STATUS_STAMPS:
                 field = STATUS_STAMPS[status]
                 if getattr(assignment, field) is None:
-                    setattr(assignment, field, now)
+                    setattr(assignment, field, when)
                     assignment.save(update_fields=[field])
                 if status == Unit.Status.ON_SCENE and assignment.call.first_on_scene_at is None:
                     Call.objects.filter(pk=assignment.call_id).update(
-                        first_on_scene_at=now, updated_at=now
+                        first_on_scene_at=when, updated_at=now
                     )
         previous = unit.status
         unit.status = status
-        unit.status_changed_at = now
+        unit.status_changed_at = when
         unit.save(update_fields=["status", "status_changed_at", "updated_at"])
         audit_record(
             action="unit.status",
@@ -155,19 +174,25 @@ def unit_status_set(*, unit_id: int, status: str, by: Any, request: Any = None) 
                 "from": previous,
                 "to": status,
                 "call": assignment.call_id if assignment else None,
+                **_stamp(at, when),
             },
         )
     return unit
 
 
-def _assignment_close(assignment: Assignment, *, now: Any, disposition: str) -> None:
-    """Clear one assignment; the call closes when its last unit clears."""
-    assignment.cleared_at = now
+def _assignment_close(assignment: Assignment, *, at: Any, disposition: str) -> None:
+    """Clear one assignment at `at`; the call closes when its last unit clears."""
+    assignment.cleared_at = at
     assignment.disposition = disposition
     assignment.save(update_fields=["cleared_at", "disposition"])
     still_open = Assignment.objects.filter(call_id=assignment.call_id, cleared_at__isnull=True)
     if not still_open.exists():
-        fields: dict[str, Any] = {"status": Call.Status.CLOSED, "closed_at": now, "updated_at": now}
+        fields: dict[str, Any] = {
+            "status": Call.Status.CLOSED,
+            "closed_at": at,
+            # The moment of writing, not `at`: the rollups find changed calls by it.
+            "updated_at": timezone.now(),
+        }
         if disposition:
             fields["disposition"] = disposition
         Call.objects.filter(pk=assignment.call_id).update(**fields)
@@ -255,11 +280,19 @@ def holds_expired_fall_back(*, now: Any = None) -> int:
 
 
 def backup_request(
-    *, call_id: int, unit_id: int, reason: str, by: Any, request: Any = None
+    *,
+    call_id: int,
+    unit_id: int,
+    reason: str,
+    by: Any,
+    request: Any = None,
+    at: datetime | None = None,
 ) -> FieldEvent:
-    """A department team on scene asks for police backup."""
+    """A department team on scene asks for police backup (`at`: when, if recorded later)."""
+    now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
+        when = _instant(at, now=now, not_before=call.received_at)
         assignment = call.assignments.filter(unit_id=unit_id, cleared_at__isnull=True).first()
         if assignment is None:
             raise ValidationError({"unit": ["the unit is not on this call"]})
@@ -268,27 +301,31 @@ def backup_request(
         event = _field_event(
             call,
             kind=FieldEvent.Kind.BACKUP_REQUESTED,
-            at=timezone.now(),
+            at=when,
             by=by,
             reason=reason,
             unit_id=unit_id,
         )
-        Call.objects.filter(pk=call.pk).update(updated_at=timezone.now())
+        Call.objects.filter(pk=call.pk).update(updated_at=now)
         audit_record(
             action="call.backup_request",
             user=by,
             obj=call,
             request=request,
-            detail={"unit": assignment.unit.name, "reason": event.reason},
+            detail={"unit": assignment.unit.name, "reason": event.reason, **_stamp(at, when)},
         )
     return event
 
 
-def handoff_record(*, call_id: int, reason: str, by: Any, request: Any = None) -> FieldEvent:
-    """Police on a call ask the department to take it over: the call is rerouted to HEART."""
+def handoff_record(
+    *, call_id: int, reason: str, by: Any, request: Any = None, at: datetime | None = None
+) -> FieldEvent:
+    """Police on a call ask the department to take it over: the call is rerouted to HEART.
+    `at` is when, for a handoff recorded after the fact (default now)."""
     now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
+        when = _instant(at, now=now, not_before=call.received_at)
         if call.route == "HEART":
             raise ValidationError({"call": ["the call is already routed to HEART"]})
         previous = call.route
@@ -300,12 +337,12 @@ def handoff_record(*, call_id: int, reason: str, by: Any, request: Any = None) -
                 else Call.Status.ACTIVE
             )
         call.save(update_fields=["route", "status", "updated_at"])
-        event = _field_event(call, kind=FieldEvent.Kind.HANDOFF, at=now, by=by, reason=reason)
+        event = _field_event(call, kind=FieldEvent.Kind.HANDOFF, at=when, by=by, reason=reason)
         audit_record(
             action="call.handoff",
             user=by,
             obj=call,
             request=request,
-            detail={"from": previous, "reason": event.reason},
+            detail={"from": previous, "reason": event.reason, **_stamp(at, when)},
         )
     return event

@@ -1,4 +1,4 @@
-"""Calls: intake (create, override, duplicate link) and recording past calls."""
+"""Calls: intake (create, override, duplicate link) and the helpers every call service shares."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ NARRATIVE_TOO_LONG = (
     f"at most {NARRATIVE_MAX_CHARS:,} characters; this one has %(show_value)s. "
     "Nothing was cut: shorten it and try again."
 )
+# A time recorded after the fact may run a little ahead of the server's clock (a phone's
+# clock), not further.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,32 @@ def triage_evaluate(
         )
     except TriageInputError as exc:
         raise ValidationError({exc.field: [str(exc)]}) from exc
+
+
+def _instant(
+    at: datetime | None,
+    *,
+    now: datetime,
+    not_before: datetime | None = None,
+    before_what: str = "the call was received",
+) -> datetime:
+    """When something happened: `at` for what is recorded after the fact (a responder's late
+    entry, the demo's year of history), else now. A naive, future or too early `at` raises a
+    ValidationError keyed "at"; the record keeps `at`, its audit entry the moment of writing."""
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        raise ValidationError({"at": ["needs a time zone"]})
+    if at > now + CLOCK_SKEW:
+        raise ValidationError({"at": ["is in the future"]})
+    if not_before is not None and at < not_before:
+        raise ValidationError({"at": [f"is before {before_what}"]})
+    return at
+
+
+def _stamp(at: datetime | None, when: datetime) -> dict[str, str]:
+    """The audit detail of a change recorded after the fact: when it happened."""
+    return {} if at is None else {"at": when.isoformat()}
 
 
 def _call_fields(data: CallInput) -> dict[str, Any]:
@@ -151,13 +180,15 @@ def call_create(
     idempotency_key: str | None = None,
     request: Any = None,
     source: str = "console",
+    at: datetime | None = None,
 ) -> tuple[Call, bool]:
     """Log, triage and queue a call; return (call, created).
 
     With an idempotency key the same request gives the same call however often it is sent
     (created is False on a replay); the same key with different data raises IdempotencyConflict.
     An override keeps the recommendation beside it (two triage records, an audit entry); a
-    duplicate is stored too, linked to the open incident instead of queued.
+    duplicate is stored too, linked to the open incident instead of queued. `at` is when the
+    call was entered, for one recorded after the fact (default now, never before it came in).
     """
     fingerprint = data.fingerprint()
     if idempotency_key:
@@ -165,8 +196,8 @@ def call_create(
         if existing is not None:
             return existing, False
     now = timezone.now()
-    received_at = data.received_at or now
-    if received_at > now + timedelta(minutes=5):
+    received_at = data.received_at or _instant(at, now=now)
+    if received_at > now + CLOCK_SKEW:
         raise ValidationError({"received_at": ["is in the future"]})
     if received_at < EARLIEST_CALL:
         raise ValidationError({"received_at": [f"is before {EARLIEST_CALL:%Y-%m-%d}"]})
@@ -174,6 +205,7 @@ def call_create(
         raise ValidationError(
             {"narrative": [NARRATIVE_TOO_LONG % {"show_value": len(data.narrative)}]}
         )
+    entered = _instant(at, now=now, not_before=received_at)
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=received_at
     )
@@ -185,8 +217,8 @@ def call_create(
                 **_call_fields(data),
                 source=source,
                 received_at=received_at,
-                created_at=now,
-                triaged_at=now,
+                created_at=entered,
+                triaged_at=entered,
                 person_id=data.person_id,
                 created_by=_user_or_none(by),
                 duplicate_of=duplicate,
@@ -207,9 +239,9 @@ def call_create(
             # The five rows of a create go in through prepared INSERTs (heart/rows.py): the
             # ORM's per-save query building cost more than the database work.
             instance_insert(call)
-            _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=now, result=result)
+            _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=entered, result=result)
             if overridden:
-                _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=now)
+                _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=entered)
             if idempotency_key:
                 instance_insert(
                     IdempotencyRecord(
@@ -226,7 +258,12 @@ def call_create(
                 user=by,
                 obj=call,
                 request=request,
-                detail={"route": call.route, "rule": call.rule, "v": call.ruleset_version},
+                detail={
+                    "route": call.route,
+                    "rule": call.rule,
+                    "v": call.ruleset_version,
+                    **_stamp(at, entered),
+                },
             )
             if overridden:
                 audit_record(
@@ -243,7 +280,7 @@ def call_create(
                 _field_event(
                     duplicate,
                     kind=FieldEvent.Kind.DUPLICATE_LINKED,
-                    at=now,
+                    at=entered,
                     by=by,
                     reason=f"call {call.pk} linked as a duplicate",
                 )
@@ -302,62 +339,3 @@ def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
             "this Idempotency-Key was already used for a different call; use a new key"
         )
     return Call.objects.get(pk=object_id)
-
-
-@dataclass(frozen=True)
-class ResponseTimes:
-    unit_id: int
-    dispatched_at: datetime
-    en_route_at: datetime | None = None
-    on_scene_at: datetime | None = None
-    cleared_at: datetime | None = None
-
-
-def call_record_closed(
-    *,
-    data: CallInput,
-    source: str,
-    external_id: str,
-    response: ResponseTimes | None,
-    disposition: str,
-    closed_at: datetime,
-) -> Call:
-    """Store a call that already happened (demo history, migrated records), triaged as of its time.
-
-    No idempotency key is needed: (source, external_id) is unique, so loading twice adds nothing.
-    """
-    from dispatch.models import Assignment
-
-    if data.received_at is None:
-        raise ValidationError({"received_at": ["a past call needs its received time"]})
-    result = triage_evaluate(
-        call_type=data.call_type, answers=data.answers, received_at=data.received_at
-    )
-    with transaction.atomic():
-        call = Call(
-            **_call_fields(data),
-            source=source,
-            external_id=external_id,
-            status=Call.Status.CLOSED,
-            received_at=data.received_at,
-            created_at=data.received_at,
-            triaged_at=data.received_at,
-            closed_at=closed_at,
-            disposition=disposition,
-        )
-        _apply_triage(call, result)
-        if response is not None:
-            call.first_dispatched_at = response.dispatched_at
-            call.first_on_scene_at = response.on_scene_at
-        call.save()
-        _triage_record(call, kind=TriageRecord.Kind.IMPORT, by=None, at=data.received_at)
-        if response is not None:
-            Assignment.objects.create(
-                call=call,
-                unit_id=response.unit_id,
-                dispatched_at=response.dispatched_at,
-                en_route_at=response.en_route_at,
-                on_scene_at=response.on_scene_at,
-                cleared_at=response.cleared_at or closed_at,
-            )
-    return call

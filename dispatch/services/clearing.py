@@ -4,7 +4,7 @@ phone queue (resolve by phone, or convert to a field response)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +29,8 @@ from dispatch.services.assignments import (
 from dispatch.services.calls import (
     _apply_triage,
     _field_event,
+    _instant,
+    _stamp,
     _triage_record,
     triage_evaluate,
 )
@@ -92,10 +94,12 @@ def call_clear(
     unit_id: int | None = None,
     referral: Referral | None = None,
     request: Any = None,
+    at: datetime | None = None,
 ) -> Call:
     """Clear a unit from a call. Department units need a disposition and every member's
     "did you feel safe?"; a consented referral opens a care-navigation case, a declined one
-    is counted. The call closes when its last unit clears.
+    is counted. The call closes when its last unit clears. `at` is the clearing time of a
+    clearing recorded after the fact (default now; not before the unit was dispatched).
 
     Without `unit_id` the call's one open unit clears; with several on the call the caller
     must name one (a ValidationError on "unit" lists them). A call that is no longer open
@@ -109,14 +113,17 @@ def call_clear(
             raise ValidationError({"call": [f"call {call_id} does not exist"]})
         assignment = _assignment_to_clear(call, unit_id)
         unit = assignment.unit
+        when = _instant(
+            at, now=now, not_before=assignment.dispatched_at, before_what="the unit was dispatched"
+        )
         if unit.kind in DEPARTMENT_KINDS:
-            _record_felt_safe(call, unit, felt_safe, now)
-        _assignment_close(assignment, now=now, disposition=disposition)
+            _record_felt_safe(call, unit, felt_safe, when)
+        _assignment_close(assignment, at=when, disposition=disposition)
         Unit.objects.filter(pk=unit.pk).update(
-            status=Unit.Status.AVAILABLE, status_changed_at=now, updated_at=now
+            status=Unit.Status.AVAILABLE, status_changed_at=when, updated_at=now
         )
         if referral is not None:
-            _refer(call, referral, by=by, request=request)
+            _refer(call, referral, by=by, request=request, at=None if at is None else when)
         audit_record(
             action="call.clear",
             user=by,
@@ -126,6 +133,7 @@ def call_clear(
                 "unit": unit.name,
                 "disposition": disposition,
                 "referral": None if referral is None else referral.consent,
+                **_stamp(at, when),
             },
         )
     call.refresh_from_db()
@@ -157,7 +165,9 @@ def _assignment_to_clear(call: Call, unit_id: int | None) -> Assignment:
     )
 
 
-def _refer(call: Call, referral: Referral, *, by: Any, request: Any) -> None:
+def _refer(
+    call: Call, referral: Referral, *, by: Any, request: Any, at: datetime | None = None
+) -> None:
     """The referral answer of a clearing or a CCD resolution: care navigation opens a case
     with consent, and counts a declined offer (no case) too."""
     from care_navigation.services import case_open_from_referral
@@ -173,10 +183,12 @@ def _refer(call: Call, referral: Referral, *, by: Any, request: Any) -> None:
         date_of_birth=referral.date_of_birth,
         phone=referral.phone,
         request=request,
+        at=at,
     )
 
 
-def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], now: Any) -> None:
+def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], at: Any) -> None:
+    """Every member of the unit answers "did you feel safe?", nobody else."""
     members = {m.pk: m.get_username() for m in unit.members.all()}
     given = {a.responder_id: a.safe for a in answers}
     strangers = sorted(set(given) - set(members))
@@ -194,7 +206,7 @@ def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], now: Any)
             }
         )
     SafetyCheck.objects.bulk_create(
-        SafetyCheck(call=call, unit=unit, responder_id=pk, safe=safe, at=now)
+        SafetyCheck(call=call, unit=unit, responder_id=pk, safe=safe, at=at)
         for pk, safe in given.items()
     )
 
@@ -243,16 +255,20 @@ def ccd_convert(
     answers: dict[str, str] | None = None,
     reason: str = "",
     request: Any = None,
+    at: datetime | None = None,
 ) -> Call:
     """Convert a phone call to a field response: re-triaged with the caller wanting someone in
-    person (plus any answers the clinician updated); both triage records are kept."""
+    person (plus any answers the clinician updated), against the services on duty at the time
+    of the conversion (`at` when recorded after the fact, default now); both triage records
+    are kept."""
     now = timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(pk=call_id).first()
         if call is None or call.status != Call.Status.PHONE:
             raise ValidationError({"call": ["only a call in the CCD phone queue can be converted"]})
+        when = _instant(at, now=now, not_before=call.received_at)
         new_answers = {**call.answers, **(answers or {}), "wants_in_person": "yes"}
-        result = triage_evaluate(call_type=call.call_type_id, answers=new_answers, received_at=now)
+        result = triage_evaluate(call_type=call.call_type_id, answers=new_answers, received_at=when)
         if result.route == "CCD":
             raise ValidationError({"answers": ["the rules still route this call to CCD"]})
         previous = call.route
@@ -260,13 +276,13 @@ def ccd_convert(
         _apply_triage(call, result)
         call.status = Call.Status.QUEUED
         call.save()
-        _triage_record(call, kind=TriageRecord.Kind.RETRIAGE, by=by, at=now)
-        _field_event(call, kind=FieldEvent.Kind.CCD_CONVERTED, at=now, by=by, reason=reason)
+        _triage_record(call, kind=TriageRecord.Kind.RETRIAGE, by=by, at=when)
+        _field_event(call, kind=FieldEvent.Kind.CCD_CONVERTED, at=when, by=by, reason=reason)
         audit_record(
             action="call.ccd_convert",
             user=by,
             obj=call,
             request=request,
-            detail={"from": previous, "to": call.route},
+            detail={"from": previous, "to": call.route, **_stamp(at, when)},
         )
     return call

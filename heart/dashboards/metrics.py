@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,6 +118,36 @@ def period_default(*, days: int = 30) -> Period:
     return Period(start=end - timedelta(days=days - 1), end=end)
 
 
+def calls_span() -> tuple[date, date] | None:
+    """The local days of the first and the last stored call, or None without calls. Read from
+    the rollups' day rows and the days changed since their refresh (both indexed); the calls
+    table itself only while nothing was rolled up yet."""
+    state = rollup_state()
+    dirty = dirty_days(state)
+    if dirty is None:
+        span = Call.objects.aggregate(first=Min("received_at"), last=Max("received_at"))
+        if span["first"] is None:
+            return None
+        return timezone.localdate(span["first"]), timezone.localdate(span["last"])
+    rolled = CallRollup.objects.filter(grain="d").aggregate(first=Min("day"), last=Max("day"))
+    days = [_as_date(d) for d in (rolled["first"], rolled["last"]) if d is not None]
+    days += dirty
+    return (min(days), max(days)) if days else None
+
+
+def period_of_calls(*, days: int) -> Period:
+    """At most `days` days, ending on the day of the last stored call (never after today)
+    and starting no earlier than the day of the first: a console with a month of history is
+    modelled over that month, an imported year over that year, not over a period mostly
+    empty. Without calls, the last `days` days."""
+    span = calls_span()
+    if span is None:
+        return period_default(days=days)
+    first, last = span
+    end = min(last, today())
+    return Period(start=min(end, max(first, end - timedelta(days=days - 1))), end=end)
+
+
 def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
     try:
         return date.fromisoformat(raw)
@@ -126,22 +156,26 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
         return None
 
 
-def period_parse(params: Mapping[str, str], *, default_days: int = 30) -> tuple[Period, dict]:
+def period_parse(
+    params: Mapping[str, str], *, default_days: int = 30, default: Period | None = None
+) -> tuple[Period, dict]:
     """The period asked for in `params` ("from", "to", "source"), and the errors by field.
 
-    Missing dates default to the last `default_days` days ending today. With errors, the
-    default period comes back beside them, for the form to show."""
+    Missing dates default to `default`, else to the last `default_days` days ending today; a
+    "to" without a "from" starts `default_days` days before it. With errors, the default
+    period comes back beside them, for the form to show."""
     errors: dict[str, str] = {}
-    fallback = period_default(days=default_days)
+    fallback = default or period_default(days=default_days)
     raw_from = (params.get("from") or "").strip()
     raw_to = (params.get("to") or "").strip()
     source = (params.get("source") or "").strip()
     end = _date(raw_to, "to", errors) if raw_to else fallback.end
-    start = (
-        _date(raw_from, "from", errors)
-        if raw_from
-        else (end - timedelta(days=default_days - 1) if end else None)
-    )
+    if raw_from:
+        start = _date(raw_from, "from", errors)
+    elif not raw_to:
+        start = fallback.start
+    else:
+        start = end - timedelta(days=default_days - 1) if end else None
     if len(source) > 40:
         errors["source"] = "source: at most 40 characters"
     if start and end and not errors:

@@ -184,7 +184,9 @@ def _list_csv(
 def _staffing_inputs(
     request: HttpRequest,
 ) -> tuple[metrics.Period, staffing.Schedule, int, int, str, dict[str, str]]:
-    period, errors = metrics.period_parse(request.GET, default_days=365)
+    # The model replays real calls: by default over the (at most 365) days that hold some.
+    default = metrics.period_of_calls(days=365)
+    period, errors = metrics.period_parse(request.GET, default_days=365, default=default)
     target = _minutes(request.GET.get("target"), "target", 10, 1, 240, errors)
     hold = _minutes(request.GET.get("hold"), "hold", settings.DISPATCH_HOLD_MINUTES, 0, 240, errors)
     text = request.GET.get("schedule")

@@ -30,9 +30,9 @@ def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
     page.keyboard.press("Tab")
     page.keyboard.type("n")  # violence
     page.locator("#recommendation .route").wait_for()
-    page.wait_for_function(
-        "document.querySelector('#recommendation').textContent.includes('no violence')"
-    )
+    # A locator's wait, not wait_for_function: polling a string predicate is an eval, which
+    # the page's CSP (script-src 'self') refuses whenever the first check comes too early.
+    page.locator("#recommendation", has_text="no violence").wait_for()
     recommendation = page.inner_text("#recommendation")
     assert "HEART" in recommendation
     assert "Welfare check, no weapon, no violence: HEART (R8-community)" in recommendation

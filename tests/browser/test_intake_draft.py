@@ -46,9 +46,7 @@ def test_it_keeps_a_draft_across_a_refresh_until_the_call_is_saved(
     assert page.input_value("#id_idempotency_key") == key
     assert page.input_value("#id_received_at") == received
     assert page.inner_text("#narrative-count") == "40 / 5,000 characters"
-    page.wait_for_function(
-        "document.querySelector('#recommendation').textContent.includes('R8-community')"
-    )
+    page.locator("#recommendation", has_text="R8-community").wait_for()
     shot(page, "intake-draft-restored")
 
     page.keyboard.press("Control+Enter")

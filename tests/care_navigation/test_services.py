@@ -330,3 +330,56 @@ def test_it_closes_the_door_on_a_closed_case(clock, case, navigator):
     assert "closed" in exc.value.message_dict["case"][0]
     with pytest.raises(ValidationError):
         services.referral_create(case=case, by=navigator, need="food", service_name="X")
+
+
+def test_it_opens_a_case_recorded_later_with_the_window_of_its_clearing(
+    clock, navigator, responder, person, make_call
+):
+    call = make_call(person=person, received_at=T0 - timedelta(days=40))
+    cleared = T0 - timedelta(days=40, minutes=-50)
+    case = services.case_open_from_referral(
+        call=call, by=responder, needs=["housing"], consent=True, at=cleared
+    )
+    assert case is not None
+    assert (case.opened_at, case.closes_at) == (cleared, cleared + timedelta(days=30))
+    assert case.first_contact_due == cleared + timedelta(hours=48)
+    assert ClearingReferral.objects.get().at == cleared
+    assert Notification.objects.get(case=case, kind="new_case").created_at == cleared
+    for bad, message in (
+        (T0 + timedelta(hours=1), "cannot be in the future"),
+        (call.received_at - timedelta(minutes=1), "cannot be before the call was received"),
+    ):
+        with pytest.raises(ValidationError) as exc:
+            services.case_open_from_referral(
+                call=make_call(received_at=call.received_at),
+                by=responder,
+                needs=["food"],
+                consent=True,
+                at=bad,
+            )
+        assert exc.value.message_dict == {"at": [message]}
+
+
+def test_it_records_a_referral_made_earlier(clock, case, navigator):
+    clock.shift(timedelta(days=4))
+    referral = services.referral_create(
+        case=case, by=navigator, need="food", service_name="Pantry", at=T0 + timedelta(days=1)
+    )
+    assert (referral.referred_at, referral.status_changed_at) == (T0 + timedelta(days=1),) * 2
+    with pytest.raises(ValidationError) as exc:
+        services.referral_create(
+            case=case, by=navigator, need="food", service_name="Pantry", at=T0 - timedelta(days=1)
+        )
+    assert exc.value.message_dict == {"at": ["cannot be before the case was opened"]}
+
+
+def test_it_stamps_the_unable_to_reach_notice_with_the_attempt_that_raised_it(
+    clock, case, navigator
+):
+    clock.shift(timedelta(days=5))
+    for day in (1, 2, 3):
+        services.contact_log(
+            case=case, by=navigator, channel="phone", reached=False, at=T0 + timedelta(days=day)
+        )
+    notice = Notification.objects.get(case=case, kind="unable_to_reach")
+    assert notice.created_at == T0 + timedelta(days=3)

@@ -7,9 +7,10 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from heart.dashboards import staffing
+from heart.dashboards import metrics, rollups, staffing
 from heart.dashboards.metrics import Period
 from heart.dashboards.staffing import Schedule, Shift, schedule_parse, simulate
+from tests.dashboards.conftest import at
 
 MIN = 60
 # 1970-01-05, a Monday, midnight: simulated time is local wall-clock seconds since 1970.
@@ -223,3 +224,22 @@ def test_it_exports_the_comparison(dataset, units, client_for, supervisor):
     assert lines[0].startswith("scenario,service,eligible_calls,served_within_target_pct")
     assert len(lines) == 1 + 9
     assert lines[1].startswith("Proposed,HEART,7,")  # no proposal given: the current one
+
+
+def test_it_models_the_days_that_hold_calls_by_default(
+    clock, make_call, units, client_for, supervisor
+):
+    assert metrics.period_of_calls(days=365) == Period(date(2025, 3, 21), date(2026, 3, 20))
+    make_call(at(20, 9, month=2))
+    make_call(at(18, 9))
+    # A month of calls is modelled over that month, not over a year mostly empty.
+    assert metrics.period_of_calls(days=365) == Period(date(2026, 2, 20), date(2026, 3, 18))
+    page = unescape(client_for(supervisor).get("/dashboards/staffing/").content.decode())
+    assert "Eligible calls, 20 Feb 2026 to 18 Mar 2026 (27 days)" in page
+    # From the rollups once they are built, with the days changed since.
+    rollups.rollup_refresh()
+    make_call(at(1, 9, month=3, year=2024))
+    assert metrics.period_of_calls(days=365) == Period(date(2025, 3, 19), date(2026, 3, 18))
+    # An explicit period still wins.
+    page = client_for(supervisor).get("/dashboards/staffing/?from=2026-03-01&to=2026-03-10")
+    assert "01 Mar 2026 to 10 Mar 2026 (10 days)" in unescape(page.content.decode())

@@ -1,19 +1,29 @@
-"""Load the demo department: users for every role, units around Durham, 30 days of calls."""
+"""Load the demo department: users for every role and the crews, units around Durham, a
+synthetic service directory, a year of calls and care navigation built from real Durham CAD
+data, and the calls of the moment."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
-from care_navigation.demo import demo_cases_seed
-from dispatch.demo import demo_calls_seed, demo_units_seed
+from care_navigation.demo import demo_care_seed, demo_directory_seed
+from dispatch.demo import demo_board_seed, demo_units_seed
+from dispatch.demo_history import demo_history_seed
+from dispatch.services import unit_duty_sync
+from heart.dashboards.rollups import rollup_refresh
 from heart.demo import DEMO_PASSWORD, demo_users_seed
 
 
 class Command(BaseCommand):
-    help = "Idempotently load demo users, units and 30 days of past calls (refused without DEBUG)."
+    help = (
+        "Idempotently load the demo department: users, units, a service directory, a year of "
+        "calls and cases, and the calls waiting now (refused without DEBUG)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -28,12 +38,27 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password: refused while DEBUG is off "
                 "(pass --force on a training copy)"
             )
-        users = demo_users_seed()
-        units = demo_units_seed(users)
-        calls = demo_calls_seed(units)
-        cases = demo_cases_seed(users)
+        started = time.monotonic()
+        # All or nothing: a load that fails half-way leaves no half year to skip next time.
+        with transaction.atomic():
+            users = demo_users_seed()
+            units = demo_units_seed(users)
+            services = demo_directory_seed()
+            year = demo_history_seed(units, users)
+            care = demo_care_seed(users) if year.calls else None
+            # The units follow the schedules before anyone is sent to the calls of the moment.
+            unit_duty_sync()
+            waiting = demo_board_seed(users)
+            # The dashboards read the new year from the rollups at once, not at beat's refresh.
+            rollup_refresh()
+        history = (
+            f"{year.calls} calls of the past year ({year.replayed} replayed step by step), "
+            f"{care.cases} care-navigation cases worked"
+            if care is not None
+            else "the past year already loaded"
+        )
         self.stdout.write(
-            f"demo data: {len(users)} users, {len(units)} units, {calls} calls and {cases} "
-            "care-navigation cases added "
-            f"(password for every demo user: {DEMO_PASSWORD})"
+            f"demo data: {len(users)} users, {len(units)} units, {services} directory "
+            f"services, {history}, {waiting} calls of the moment added in "
+            f"{time.monotonic() - started:.1f} s (password for every demo user: {DEMO_PASSWORD})"
         )
