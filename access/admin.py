@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from heart.models import AuditEntry, OutboxMessage, Person
+from access.models import AuditEntry
 
 admin.site.site_header = "Fifth Branch administration"
 
@@ -25,12 +25,6 @@ admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), UserAdmin)
 
 
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "date_of_birth", "phone", "created_at"]
-    search_fields = ["name", "phone"]
-
-
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
@@ -47,9 +41,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "task", "created_at", "sent_at", "attempts"]
-    readonly_fields = ["task", "payload", "created_at", "sent_at", "attempts", "last_error"]

@@ -3,7 +3,7 @@
 DRF's TokenAuthentication reads the token and user through the ORM, and the first permission
 check reads the permissions in a second query. Every API request does both, so here they are
 one statement, and the permissions land in the cache that
-``heart.auth_backends.RoleModelBackend`` reads.
+``access.auth_backends.RoleModelBackend`` reads.
 
 A process keeps what it read for a token for ``API_TOKEN_CACHE_SECONDS`` (5 s by default):
 an integration posting calls back to back reads its token once per worker every few seconds,
@@ -24,7 +24,7 @@ from django.db import connection
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from heart.auth_backends import permissions_sql
+from access.auth_backends import permissions_sql
 
 
 @cache

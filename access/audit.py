@@ -8,8 +8,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from heart.models import AuditEntry
-from heart.rows import instance_insert
+from access.models import AuditEntry
+from background.rows import instance_insert
 
 
 def client_address(request: HttpRequest | None) -> str | None:

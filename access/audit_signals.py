@@ -25,8 +25,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from heart.audit import audit_record
-from heart.models import AuditEntry
+from access.audit import audit_record
+from access.models import AuditEntry
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 

@@ -14,7 +14,7 @@ def permissions_sql(user_id: str) -> str:
     Written as SQL: the ORM's version (an OR across two joins, or a UNION) cost several times
     more to build and plan, and every console request checks a permission. ``user_id`` is an
     SQL expression for the user's id: a placeholder, or a subquery (the API's
-    token authentication reads the user and these rows in one statement, heart/api_auth.py).
+    token authentication reads the user and these rows in one statement, access/api_auth.py).
     """
     return f"""
     SELECT ct.app_label, p.codename

@@ -6,7 +6,7 @@ import os
 
 from django.contrib.auth.models import Group, User
 
-from heart import roles
+from access import roles
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "heart-demo-2026")
 

@@ -24,9 +24,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("CCD queue", "dispatch:ccd_queue", ("dispatch.work_ccd_queue",)),
     NavEntry("My unit", "dispatch:responder", ("dispatch.respond_call",)),
     NavEntry("Caseload", "care_navigation:caseload", ("care_navigation.work_caseload",)),
-    NavEntry("Dashboards", "dashboards", ("heart.view_dashboards",)),
+    NavEntry("Dashboards", "dashboards", ("dashboards.view_dashboards",)),
     NavEntry("Rule sets", "triage:rulesets", ("triage.edit_ruleset",)),
-    NavEntry("Audit log", "audit_log", ("heart.search_audit",)),
+    NavEntry("Audit log", "audit_log", ("access.search_audit",)),
     NavEntry("Admin", "admin:index", (), staff_only=True),
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -35,7 +36,7 @@ _ADMIN_MODELS = [
     ("triage", "calltype"),
     ("triage", "calltypemapping"),
     ("triage", "serviceschedule"),
-    ("heart", "person"),
+    ("people", "person"),
 ]
 
 # Permissions by "app_label.codename". Later features add theirs here.
@@ -44,7 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     DISPATCHER: ["dispatch.dispatch_call", "dispatch.view_call", "dispatch.view_unit"],
     RESPONDER: ["dispatch.respond_call"],
     CCD_CLINICIAN: ["dispatch.work_ccd_queue", "dispatch.view_call"],
-    NAVIGATOR: ["heart.view_person", "care_navigation.work_caseload"],
+    NAVIGATOR: ["people.view_person", "care_navigation.work_caseload"],
     SUPERVISOR: [
         "dispatch.view_call",
         "dispatch.view_unit",
@@ -53,10 +54,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "triage.view_ruleset",
         "triage.edit_ruleset",
         "triage.publish_ruleset",
-        "heart.view_person",
-        "heart.search_audit",
-        "heart.view_auditentry",
-        "heart.view_dashboards",
+        "people.view_person",
+        "access.search_audit",
+        "access.view_auditentry",
+        "dashboards.view_dashboards",
         "care_navigation.work_caseload",
         "care_navigation.view_all_cases",
         "care_navigation.assign_case",
@@ -86,9 +87,10 @@ def sync_role_groups() -> None:
 
 
 def sync_role_groups_after_migrate(**kwargs: Any) -> None:
-    # heart is the last app in INSTALLED_APPS: every app's permissions exist when it migrates.
-    app_config = kwargs.get("app_config")
-    if app_config is not None and app_config.label == "heart":
+    # post_migrate is sent once per app with models, in INSTALLED_APPS order, each app's
+    # permissions made just before: after the last one, every permission a role names exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if with_models and kwargs.get("app_config") is with_models[-1]:
         sync_role_groups()
 
 

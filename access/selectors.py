@@ -1,32 +1,14 @@
-"""Reads for the project-wide pages."""
+"""Reads of the audit log."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from dispatch.models import Call, Unit
-from heart.models import AuditEntry, WorkerHeartbeat
-
-
-def worker_last_seen() -> WorkerHeartbeat | None:
-    return WorkerHeartbeat.objects.filter(name="celery").first()
-
-
-def overview_counts() -> dict[str, dict[str, int]]:
-    calls = dict(
-        Call.objects.exclude(status__in=[Call.Status.CLOSED, Call.Status.LINKED])
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    units = dict(
-        Unit.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
-    return {"calls": calls, "units": units}
+from access.models import AuditEntry
 
 
 def _parse_instant(value: str) -> datetime | None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from heart.models import OutboxMessage
-from heart.rows import instance_insert
+from background.models import OutboxMessage
+from background.rows import instance_insert
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,6 @@ def outbox_enqueue(*, task: str, payload: dict[str, Any]) -> OutboxMessage:
 def outbox_relay(*, limit: int = 500) -> int:
     """Publish unsent messages in id order; return how many were sent. Never raises for a
     broker failure: what could not be sent stays for the next relay."""
-    from heart.celery import app
-
     sent: list[int] = []
     with transaction.atomic():
         claimed = list(
@@ -45,7 +44,7 @@ def outbox_relay(*, limit: int = 500) -> int:
         )
         for message in claimed:
             try:
-                app.send_task(
+                current_app.send_task(
                     message.task,
                     kwargs={**message.payload, "outbox_id": message.pk},
                     retry=False,

@@ -24,6 +24,8 @@ from django.db.models import Count, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from access import roles
+from access.audit import audit_record
 from care_navigation.models import (
     NEED_CODES,
     REFERRAL_TRANSITIONS,
@@ -39,9 +41,7 @@ from care_navigation.models import (
     Service,
 )
 from dispatch.models import Call
-from heart import roles
-from heart.audit import audit_record
-from heart.models import Person
+from people.models import Person
 
 log = logging.getLogger(__name__)
 User = get_user_model()

@@ -16,8 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from care_navigation.models import Case, ClearingReferral
-from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
-from heart.dashboards.metrics import (
+from dashboards.metrics import (
     REASONS,
     WEEKDAYS,
     Period,
@@ -25,13 +24,14 @@ from heart.dashboards.metrics import (
     familiar_people,
     familiar_period,
 )
-from heart.dashboards.rollups import (
+from dashboards.rollups import (
     DEPARTMENT_ROUTES,
     PROCESSING_TARGET_SECONDS,
     Seconds,
     local_midnight,
     zone,
 )
+from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
 from triage.engine import ROUTES
 
 OUTCOMES = ("served", "unserved", "outside_hours", "no_unit", "override", "unexplained")

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from heart.dashboards.metrics import Table
+from dashboards.metrics import Table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -24,9 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care_navigation.models import Case, ClearingReferral
-from dispatch.models import UNSERVED_REASONS, Assignment, Call
-from heart.dashboards.models import CallRollup, RollupState
-from heart.dashboards.rollups import (
+from dashboards.models import CallRollup, RollupState
+from dashboards.rollups import (
     CALLS,
     DEPARTMENT_ROUTES,
     HISTOGRAMS,
@@ -47,6 +46,7 @@ from heart.dashboards.rollups import (
     received_on,
     rollup_state,
 )
+from dispatch.models import UNSERVED_REASONS, Assignment, Call
 from triage.engine import ROUTES
 from triage.models import CallType
 

@@ -4,21 +4,13 @@ Every rollup row is a sum over the calls received on one day in the department's
 (grain "d"), or over one calendar month of those day rows (grain "m", `day` is the 1st), so a
 year reads twelve months instead of 365 days. A day is recomputed as a whole from the base
 table whenever one of its calls changes, then its month from its days
-(heart/dashboards/rollups.py). Nothing else writes these tables. Codes are plain strings, not
+(dashboards/rollups.py). Nothing else writes these tables. Codes are plain strings, not
 foreign keys: a rollup may be rebuilt at any time, and never blocks a change to a call type.
 """
 
 from __future__ import annotations
 
 from django.db import models
-
-__all__ = [
-    "CallHistogram",
-    "CallRollup",
-    "EligibleHourRollup",
-    "PersonDayRollup",
-    "RollupState",
-]
 
 DAY = "d"
 MONTH = "m"

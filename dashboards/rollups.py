@@ -41,14 +41,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
-from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
-from heart.dashboards.models import (
+from dashboards.models import (
     CallHistogram,
     CallRollup,
     EligibleHourRollup,
     PersonDayRollup,
     RollupState,
 )
+from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import DateTimeField, F, FilteredRelation, Max, Q, Value
 
+from dashboards.metrics import Period
+from dashboards.rollups import Seconds
 from dispatch.models import Call, Unit
-from heart.dashboards.metrics import Period
-from heart.dashboards.rollups import Seconds
 from triage.models import ServiceSchedule
 
 SERVICES = ("HEART", "CO_RESPONSE")

@@ -3,7 +3,7 @@ name the navigation links to."""
 
 from django.urls import path
 
-from heart.dashboards import views
+from dashboards import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboards"),

@@ -1,7 +1,8 @@
-"""Supervisor dashboards: the metrics page, drill-downs, CSV exports and the staffing model.
+"""The overview page, and the supervisor dashboards: the metrics page, drill-downs, CSV
+exports and the staffing model.
 
 Views only read: they check the parameters (a bad one is a 400 naming it), call one selector
-and render. Everything needs heart.view_dashboards (supervisors); others get 403.
+and render. The dashboards need dashboards.view_dashboards (supervisors); others get 403.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from heart.audit import audit_record
-from heart.dashboards import exports, metrics, staffing
-from heart.dashboards.drilldown import Drill, calls_drill, cases_drill
+from access.audit import audit_record
+from background.selectors import worker_last_seen
+from dashboards import exports, metrics, staffing
+from dashboards.drilldown import Drill, calls_drill, cases_drill
+from dashboards.overview import overview_counts
 
-PERMISSION = "heart.view_dashboards"
+PERMISSION = "dashboards.view_dashboards"
 PAGE_SIZE = 100
 
 
@@ -29,6 +32,17 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     # Figures about people and calls: never kept by a shared cache or the browser's history.
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The overview every signed-in user lands on: open calls and units by status, and when a
+    worker last ran a task."""
+    return render(
+        request,
+        "dashboards/home.html",
+        {"counts": overview_counts(), "heartbeat": worker_last_seen()},
+    )
 
 
 @require_GET

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QueryS
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, Unit
-from heart.geo import bounding_box, distance_m
+from location.geo import bounding_box, distance_m
 
 PRIORITY_ORDER = Case(
     When(priority="P1", then=1),

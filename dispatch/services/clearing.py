@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access.audit import audit_record
 from dispatch.models import DISPOSITIONS, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
 from dispatch.services.assignments import DEPARTMENT_KINDS, _assignment_close
 from dispatch.services.calls import (
@@ -19,7 +20,6 @@ from dispatch.services.calls import (
     _triage_record,
     triage_evaluate,
 )
-from heart.audit import audit_record
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
 NEEDS = [

@@ -17,10 +17,10 @@ from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
 from dispatch.views.common import error_text
-from heart.http import id_or_none
-from heart.models import Person
+from people.models import Person
 from triage.engine import ANSWER_CHOICES
 from triage.models import CallType, CallTypeMapping
+from web.http import id_or_none
 
 
 def _call_type_options() -> list[str]:

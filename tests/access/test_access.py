@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from heart.models import AuditEntry
+from access.models import AuditEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
-from heart.api_auth import TokenAuthentication
+from access.api_auth import TokenAuthentication
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_it_refuses_an_unknown_token_and_an_inactive_user(make_user):
 
 @pytest.fixture
 def token_reuse(settings, monkeypatch):
-    from heart import api_auth
+    from access import api_auth
 
     settings.API_TOKEN_CACHE_SECONDS = 5.0
     clock = [1000.0]

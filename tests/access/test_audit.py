@@ -1,8 +1,8 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from heart.audit import audit_record
-from heart.models import AuditEntry
+from access.audit import audit_record
+from access.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from heart import roles
+from access import roles
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import Group
 
+from access.models import AuditEntry
+from background.models import OutboxMessage
+from background.rows import instance_insert
 from dispatch.models import Call
-from heart.models import AuditEntry, OutboxMessage
-from heart.rows import instance_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_it_writes_audit_entries_whose_save_only_refuses_updates():
 
 
 def test_it_refuses_a_model_whose_save_signals_it_would_skip():
-    # Group has audit receivers on pre_save and post_save (heart/audit_signals.py).
+    # Group has audit receivers on pre_save and post_save (access/audit_signals.py).
     with pytest.raises(TypeError, match="save signals"):
         instance_insert(Group(name="x"))
     assert not Group.objects.filter(name="x").exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heart.models import OutboxMessage, WorkerHeartbeat
+from background.models import OutboxMessage, WorkerHeartbeat
 from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ def wait_for(predicate, seconds: float) -> bool:
 def test_it_runs_beat_and_a_worker_for_real(tmp_path):
     # The web process could not publish this one (broker down): beat's relay must send it.
     pending = OutboxMessage.objects.create(
-        task="heart.tasks.worker_heartbeat", payload={}, created_at="2026-01-01T00:00:00Z"
+        task="background.tasks.worker_heartbeat", payload={}, created_at="2026-01-01T00:00:00Z"
     )
     env = {
         **os.environ,

@@ -2,9 +2,9 @@
 
 import pytest
 
+from access.demo import DEMO_PASSWORD, demo_users_seed
 from care_navigation.models import Case
 from dispatch.models import Call, SafetyCheck
-from heart.demo import DEMO_PASSWORD, demo_users_seed
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.browser

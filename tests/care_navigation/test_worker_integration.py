@@ -1,7 +1,7 @@
 """The sweep on a real Celery worker and beat, killed with SIGKILL half-way, then restarted.
 
 Runs on the configured broker: Redis when REDIS_URL is set, else kombu's filesystem transport
-under a temporary VAR_DIR (as tests/heart/test_worker_integration.py does). The sweep is made
+under a temporary VAR_DIR (as tests/background/test_worker_integration.py does). The sweep is made
 slow enough to kill with a test-only pause after each batch of 5 cases.
 """
 
@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from care_navigation.models import Case, Notification
-from heart.models import Person
+from people.models import Person
 from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from heart.dashboards import staffing
-from heart.dashboards.metrics import Period
-from heart.dashboards.staffing import Schedule, Shift, schedule_parse, simulate
+from dashboards import staffing
+from dashboards.metrics import Period
+from dashboards.staffing import Schedule, Shift, schedule_parse, simulate
 
 MIN = 60
 # 1970-01-05, a Monday, midnight: simulated time is local wall-clock seconds since 1970.

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from access.demo import DEMO_PASSWORD, demo_users_seed
 from care_navigation.demo import demo_cases_seed
 from dispatch.demo import demo_calls_seed, demo_units_seed
-from heart.demo import DEMO_PASSWORD, demo_users_seed
 
 
 class Command(BaseCommand):
