@@ -32,7 +32,7 @@ from dashboards.rollups import (
     zone,
 )
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
-from triage.engine import ROUTES
+from triage.vocabulary import ROUTES
 
 OUTCOMES = ("served", "unserved", "outside_hours", "no_unit", "override", "unexplained")
 MEASURES = {

@@ -47,8 +47,8 @@ from dashboards.rollups import (
     rollup_state,
 )
 from dispatch.models import UNSERVED_REASONS, Assignment, Call
-from triage.engine import ROUTES
 from triage.models import CallType
+from triage.vocabulary import ROUTES
 
 FIELD_ROUTES = ("HEART", "CO_RESPONSE")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

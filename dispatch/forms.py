@@ -11,9 +11,9 @@ from django.utils import timezone
 from dispatch.models import DISPOSITIONS, Unit
 from dispatch.services import CallInput
 from dispatch.services.clearing import NEEDS
-from triage.engine import ANSWER_CHOICES, ROUTES
 from triage.models import CallType
 from triage.selectors import call_type_resolve
+from triage.vocabulary import ANSWER_CHOICES, ROUTES
 
 QUESTIONS = {
     "weapon": "Does anyone have a weapon, or one within reach?",

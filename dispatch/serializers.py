@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
 from dispatch.services.clearing import NEEDS
-from triage.engine import ANSWER_CHOICES, ROUTES
+from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
 
 

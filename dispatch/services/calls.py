@@ -16,8 +16,9 @@ from access.audit import audit_record
 from background.outbox import outbox_enqueue
 from background.rows import instance_insert
 from dispatch.models import Call, FieldEvent, TriageRecord
-from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
+from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
+from triage.vocabulary import ROUTES
 from web.models import IdempotencyRecord
 
 # Older times are no phone call this console took (and before 1883 they come back in local

@@ -18,8 +18,8 @@ from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
 from dispatch.views.common import error_text
 from people.models import Person
-from triage.engine import ANSWER_CHOICES
 from triage.models import CallType, CallTypeMapping
+from triage.vocabulary import ANSWER_CHOICES
 from web.http import id_or_none
 
 
