@@ -41,6 +41,7 @@ from care_navigation.models import (
     Service,
 )
 from dispatch.models import Call
+from dispatch.services import calls_person_move, calls_person_set
 from people.models import Person
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,13 @@ def _case_create(
 
 
 def _person_for_referral(
-    *, call: Call, person_name: str, date_of_birth: date | None, phone: str
+    *,
+    call: Call,
+    person_name: str,
+    date_of_birth: date | None,
+    phone: str,
+    by: Any,
+    request: HttpRequest | None,
 ) -> tuple[Person, bool]:
     """The call's person, else a new Person; True when the new one may duplicate someone."""
     from care_navigation.selectors import person_match_candidates
@@ -188,7 +195,7 @@ def _person_for_referral(
         phone=phone.strip(),
     )
     # Link the call to the person it was about, so both show on the person's timeline.
-    Call.objects.filter(pk=call.pk, person__isnull=True).update(person=person)
+    calls_person_set(call_ids=[call.pk], person_id=person.pk, by=by, request=request)
     call.person_id = person.pk
     return person, bool(person_match_candidates(person=person))
 
@@ -222,7 +229,12 @@ def case_open_from_referral(
             return None
         cleaned = _clean_needs(needs)
         person, needs_review = _person_for_referral(
-            call=call, person_name=person_name, date_of_birth=date_of_birth, phone=phone
+            call=call,
+            person_name=person_name,
+            date_of_birth=date_of_birth,
+            phone=phone,
+            by=by,
+            request=request,
         )
         case = _case_create(
             person=person,
@@ -259,7 +271,12 @@ def case_open_from_call(
         cleaned = _clean_needs(needs)
         if person is None:
             person, needs_review = _person_for_referral(
-                call=call, person_name=person_name, date_of_birth=date_of_birth, phone=phone
+                call=call,
+                person_name=person_name,
+                date_of_birth=date_of_birth,
+                phone=phone,
+                by=by,
+                request=request,
             )
         else:
             needs_review = False
@@ -669,7 +686,9 @@ def case_person_merge(
         person.date_of_birth = person.date_of_birth or provisional.date_of_birth
         person.phone = person.phone or provisional.phone
         person.save(update_fields=["aliases", "date_of_birth", "phone"])
-        Call.objects.filter(person=provisional).update(person=person)
+        calls_person_move(
+            from_person_id=provisional.pk, to_person_id=person.pk, by=by, request=request
+        )
         detail: dict[str, Any] = {"merged_person": provisional.pk, "into_person": person.pk}
         if target is None:
             result = case

@@ -20,6 +20,7 @@ from dispatch.services.calls import (
     _triage_record,
     triage_evaluate,
 )
+from dispatch.signals import referral_made
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
 NEEDS = [
@@ -81,8 +82,9 @@ def call_clear(
     request: Any = None,
 ) -> Call:
     """Clear a unit from a call. Department units need a disposition and every member's
-    "did you feel safe?"; a consented referral opens a care-navigation case, a declined one
-    is counted. The call closes when its last unit clears."""
+    "did you feel safe?". A referral goes to care navigation (signals.referral_made), which
+    opens a case when the person consented and counts a declined one. The call closes when its
+    last unit clears."""
     _check_disposition(disposition)
     _check_referral(disposition, referral)
     now = timezone.now()
@@ -107,10 +109,9 @@ def call_clear(
         if referral is not None:
             Call.objects.filter(pk=call.pk).update(referral_consent=referral.consent)
             call.referral_consent = referral.consent
-            from care_navigation.services import case_open_from_referral
-
             # Declined too: care navigation counts the offer (no case) and audits it.
-            case_open_from_referral(
+            referral_made.send(
+                sender=Call,
                 call=call,
                 by=by,
                 needs=referral.needs,

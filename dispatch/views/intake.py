@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
+from dispatch.models import Call
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
+from dispatch.signals import people_shown
 from dispatch.views.common import error_text
 from people.models import Person
 from triage.models import CallType, CallTypeMapping
@@ -34,12 +36,11 @@ def _call_type_options() -> list[str]:
 
 
 def _person_context(person_ids: list[int]) -> dict[str, Any]:
-    from care_navigation.selectors import familiar_neighbor_ids, open_case_for_people
-
-    return {
-        "familiar": familiar_neighbor_ids(person_ids),
-        "open_cases": open_case_for_people(person_ids),
-    }
+    """What the apps above dispatch say about these people (dispatch/signals.py)."""
+    context: dict[str, Any] = {"familiar": set(), "open_cases": {}}
+    for _receiver, extra in people_shown.send(sender=Call, person_ids=person_ids):
+        context.update(extra)
+    return context
 
 
 @require_http_methods(["GET", "POST"])
