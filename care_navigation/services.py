@@ -9,7 +9,6 @@ clearing transaction, so a failure here rolls the clearing back with it.
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -900,7 +899,6 @@ def care_sweep(*, now: datetime | None = None, batch_size: int | None = None) ->
     """
     now = now or timezone.now()
     size = batch_size or settings.CARE_SWEEP_BATCH_SIZE
-    pause = settings.CARE_SWEEP_BATCH_PAUSE_SECONDS
     result = SweepResult()
     open_ids = Case.objects.filter(status=Case.Status.OPEN).order_by("id")
     low = 0
@@ -914,7 +912,5 @@ def care_sweep(*, now: datetime | None = None, batch_size: int | None = None) ->
         if high is None:
             break
         low = high
-        if pause:
-            time.sleep(pause)
     log.info("care sweep as of %s: %s", now.isoformat(), result.as_dict())
     return result

@@ -321,8 +321,6 @@ if CARE_CLOSING_WARNING_DAY >= CARE_WINDOW_DAYS:
 CARE_FAMILIAR_NEIGHBOR_RESPONSES = env_int("CARE_FAMILIAR_NEIGHBOR_RESPONSES", 5, minimum=1)
 CARE_FAMILIAR_NEIGHBOR_DAYS = env_int("CARE_FAMILIAR_NEIGHBOR_DAYS", 365, minimum=1)
 CARE_SWEEP_BATCH_SIZE = env_int("CARE_SWEEP_BATCH_SIZE", 5000, minimum=1)
-# Test-only: a pause after each sweep batch, so an integration test can kill a worker mid-sweep.
-CARE_SWEEP_BATCH_PAUSE_SECONDS = env_float("CARE_SWEEP_BATCH_PAUSE_SECONDS", 0.0)
 
 # Supervisor dashboards and the staffing model (docs/dashboards.md, docs/staffing.md).
 COST_PER_TEAM_HOUR = env_float("COST_PER_TEAM_HOUR", 165.0)
