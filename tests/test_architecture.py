@@ -11,6 +11,8 @@ django.conf.settings, the Celery app through celery's shared_task and current_ap
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,3 +187,12 @@ def test_it_fails_an_app_importing_the_project_and_allows_downward_imports():
     ]
     downward = imports_of("dashboards.views", "from access.audit import audit_record\n")
     assert violations(downward) == []
+
+
+def test_it_packages_and_typechecks_every_app():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert {name.rstrip("*") for name in include} == {PROJECT, *FLOORS}
+    makefile = (ROOT / "Makefile").read_text()
+    listed = re.search(r"^APPS := (.+)$", makefile, re.M)
+    assert listed is not None and set(listed.group(1).split()) == {PROJECT, *FLOORS}
