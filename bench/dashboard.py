@@ -257,7 +257,7 @@ def remove_data() -> None:
     Case.objects.filter(call__source=SOURCE).delete()
     Case.objects.filter(person__name__startswith="Dashbench case ").delete()
     _execute("DELETE FROM dispatch_call WHERE source = %(source)s", {"source": SOURCE})
-    _execute("DELETE FROM heart_person WHERE name LIKE 'Dashbench %%'")
+    _execute("DELETE FROM people_person WHERE name LIKE 'Dashbench %%'")
 
 
 def generate(calls: int) -> None:
@@ -283,7 +283,7 @@ def generate(calls: int) -> None:
         Person.objects.bulk_create(
             Person(name=f"Dashbench person {i}", phone="", aliases=[]) for i in range(PEOPLE)
         )
-        person0 = _scalar("SELECT min(id) FROM heart_person WHERE name LIKE 'Dashbench person %%'")
+        person0 = _scalar("SELECT min(id) FROM people_person WHERE name LIKE 'Dashbench person %%'")
         _execute(
             CALLS_SQL,
             {
