@@ -39,7 +39,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 )
 @api_view(["GET"])
 def api_root(request: Request) -> Response:
-    """What this deployment offers under /api/v1/."""
+    # What this deployment offers under /api/v1/ (no docstring: the schema keeps its text).
     return Response(
         {
             "department": settings.DEPARTMENT_NAME,
