@@ -6,10 +6,18 @@ WORKDIR /app
 RUN useradd --system --home /app fifth
 
 COPY pyproject.toml README.md ./
+# The project and its apps, floor by floor (docs/architecture.md).
 COPY heart heart
-COPY dispatch dispatch
+COPY web web
+COPY people people
+COPY location location
+COPY background background
+COPY access access
 COPY triage triage
+COPY dispatch dispatch
 COPY care_navigation care_navigation
+COPY dashboards dashboards
+COPY demo demo
 RUN pip install .
 COPY manage.py ./
 COPY templates templates

@@ -7,6 +7,8 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO ?= 1
+# The project and its apps, floor by floor (docs/architecture.md).
+APPS := heart web people location background access triage dispatch care_navigation dashboards demo
 
 .PHONY: install chromium run test lint typecheck pytest bench load clean
 
@@ -29,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	DEBUG=1 $(BIN)/mypy heart dispatch triage care_navigation
+	DEBUG=1 $(BIN)/mypy $(APPS)
 
 chromium:
 	@scripts/ensure-chromium

@@ -66,7 +66,7 @@ def load(cases: int) -> None:
     from django.db import connection
 
     from care_navigation.models import Case, Notification
-    from heart.models import Person
+    from people.models import Person
 
     person, case, notification = (
         Person._meta.db_table,

@@ -257,7 +257,7 @@ def remove_data() -> None:
     Case.objects.filter(call__source=SOURCE).delete()
     Case.objects.filter(person__name__startswith="Dashbench case ").delete()
     _execute("DELETE FROM dispatch_call WHERE source = %(source)s", {"source": SOURCE})
-    _execute("DELETE FROM heart_person WHERE name LIKE 'Dashbench %%'")
+    _execute("DELETE FROM people_person WHERE name LIKE 'Dashbench %%'")
 
 
 def generate(calls: int) -> None:
@@ -267,7 +267,7 @@ def generate(calls: int) -> None:
     from django.utils import timezone
 
     from dispatch.models import Unit
-    from heart.models import Person
+    from people.models import Person
 
     user_model = get_user_model()
     for name in ("dashbench-r1", "dashbench-r2"):
@@ -283,7 +283,7 @@ def generate(calls: int) -> None:
         Person.objects.bulk_create(
             Person(name=f"Dashbench person {i}", phone="", aliases=[]) for i in range(PEOPLE)
         )
-        person0 = _scalar("SELECT min(id) FROM heart_person WHERE name LIKE 'Dashbench person %%'")
+        person0 = _scalar("SELECT min(id) FROM people_person WHERE name LIKE 'Dashbench person %%'")
         _execute(
             CALLS_SQL,
             {
@@ -314,7 +314,7 @@ def _cases(now: datetime) -> int:
 
     from care_navigation.models import Case, ClearingReferral
     from dispatch.models import Call
-    from heart.models import Person
+    from people.models import Person
 
     rng = random.Random(5)
     referred = list(
@@ -432,7 +432,7 @@ def _touch_today(calls: int) -> int:
     """Change `calls` of today's calls after the refresh: the dashboard reads today live."""
     from django.utils import timezone
 
-    from heart.dashboards.rollups import local_midnight
+    from dashboards.rollups import local_midnight
 
     return _execute(
         "UPDATE dispatch_call SET updated_at = now(), disposition = disposition WHERE id IN ("
@@ -443,8 +443,8 @@ def _touch_today(calls: int) -> int:
 
 
 def staffing_timings(since_days: int = 365) -> list[str]:
-    from heart.dashboards import staffing
-    from heart.dashboards.metrics import period_default
+    from dashboards import staffing
+    from dashboards.metrics import period_default
 
     period = period_default(days=since_days)
     clock = time.perf_counter()
@@ -477,8 +477,8 @@ def run(config: BenchConfig, *, calls: int = DEFAULT_CALLS, regenerate: bool = F
     from django.db import connection
     from django.utils import timezone
 
-    from heart.dashboards.metrics import period_default
-    from heart.dashboards.rollups import CLOCK_SKEW, ROLLUPS, rollup_refresh
+    from dashboards.metrics import period_default
+    from dashboards.rollups import CLOCK_SKEW, ROLLUPS, rollup_refresh
 
     if regenerate or bench_calls() != calls:
         remove_data()

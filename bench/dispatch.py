@@ -187,7 +187,7 @@ def _session_for(username: str) -> str:
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "heart.auth_backends.RoleModelBackend"
+    session[BACKEND_SESSION_KEY] = "access.auth_backends.RoleModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     connection.close()

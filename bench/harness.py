@@ -134,7 +134,7 @@ def ensure_token_user(
     groups = list(Group.objects.filter(name__in=roles))
     missing = set(roles) - {group.name for group in groups}
     if missing:
-        raise ValueError(f"unknown roles {sorted(missing)}: migrate first, or check heart.roles")
+        raise ValueError(f"unknown roles {sorted(missing)}: migrate first, or check access.roles")
     user.groups.set(groups)
     token, _ = Token.objects.get_or_create(user=user)
     connection.close()

@@ -35,13 +35,9 @@ from triage.default_policy import (  # noqa: E402
     default_coverage,
     default_ruleset,
 )
-from triage.engine import (  # noqa: E402
-    ANSWER_FIELDS,
-    CompiledRuleSet,
-    evaluate,
-    parse_received_at,
-)
+from triage.engine import CompiledRuleSet, evaluate, parse_received_at  # noqa: E402
 from triage.replay import copy_csv, replay_csv  # noqa: E402
+from triage.vocabulary import ANSWER_FIELDS  # noqa: E402
 
 EVALUATIONS_PER_SECOND_TARGET = 200_000
 SECONDS_PER_MILLION_ROWS_TARGET = 10.0

@@ -57,19 +57,20 @@ _TRIAGE_INSERT = (
     " '', %s, %s)"
 )
 _IDEMPOTENCY_SELECT = (
-    "SELECT object_id FROM heart_idempotencyrecord"
+    "SELECT object_id FROM web_idempotencyrecord"
     " WHERE user_id = %s AND scope = 'call_create' AND key = %s"
 )
 _IDEMPOTENCY_INSERT = (
-    "INSERT INTO heart_idempotencyrecord (key, user_id, scope, request_hash, object_id,"
+    "INSERT INTO web_idempotencyrecord (key, user_id, scope, request_hash, object_id,"
     " created_at) VALUES (%s, %s, 'call_create', %s, %s, %s)"
 )
 _OUTBOX_INSERT = (
-    "INSERT INTO heart_outboxmessage (task, payload, created_at, sent_at, attempts, last_error)"
-    " VALUES ('heart.dashboards.tasks.rollup_refresh', %s, %s, NULL, 0, '')"
+    "INSERT INTO background_outboxmessage"
+    " (task, payload, created_at, sent_at, attempts, last_error)"
+    " VALUES ('dashboards.tasks.rollup_refresh', %s, %s, NULL, 0, '')"
 )
 _AUDIT_INSERT = (
-    "INSERT INTO heart_auditentry (at, user_id, username, action, object_type, object_id,"
+    "INSERT INTO access_auditentry (at, user_id, username, action, object_type, object_id,"
     " outcome, source_address, detail) VALUES (%s, %s, 'bench', 'call.create', 'dispatch.call',"
     " %s, 'success', %s, %s)"
 )

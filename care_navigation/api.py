@@ -40,8 +40,8 @@ from care_navigation.serializers import (
     ReferralUpdateSerializer,
 )
 from dispatch.models import Call
-from heart.api import PAGE_PARAMETERS, Pagination, paginated
-from heart.models import Person
+from people.models import Person
+from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 DENIED = OpenApiResponse(description="Not a navigator or supervisor")

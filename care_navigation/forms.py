@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 
+from access import roles
 from care_navigation.models import NEEDS, ContactAttempt, Referral
-from heart import roles
 
 
 class _Form(forms.Form):

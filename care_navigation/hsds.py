@@ -34,6 +34,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.audit import audit_record
 from care_navigation.models import (
     NEED_CODES,
     Location,
@@ -42,7 +43,6 @@ from care_navigation.models import (
     ServiceNeed,
     TaxonomyTerm,
 )
-from heart.audit import audit_record
 
 NEED_MAP_FILE = Path(__file__).resolve().parent / "data" / "hsds_need_map.csv"
 

@@ -44,7 +44,7 @@ class Case(models.Model):
         REFERRAL = "referral", "Referral at clearing"
         NAVIGATOR = "navigator", "Opened by a navigator"
 
-    person = models.ForeignKey("heart.Person", on_delete=models.PROTECT, related_name="care_cases")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="care_cases")
     call = models.ForeignKey(
         "dispatch.Call",
         null=True,

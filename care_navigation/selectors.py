@@ -28,6 +28,8 @@ from django.db.models import (
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from access.audit import audit_record
+from access.models import AuditEntry
 from care_navigation.models import (
     SENSITIVE_NEED,
     SUPERVISOR_KINDS,
@@ -40,9 +42,8 @@ from care_navigation.models import (
     Service,
 )
 from dispatch.models import Assignment, Call
-from heart.audit import audit_record
-from heart.geo import distance_m
-from heart.models import AuditEntry, Person
+from location.geo import distance_m
+from people.models import Person
 
 # The department's own responses (docs/domain.md section 1): what makes a familiar neighbor.
 DEPARTMENT_KINDS = ("HEART", "CO_RESPONSE", "CCD")

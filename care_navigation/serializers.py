@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from care_navigation.models import NEEDS, Case, ContactAttempt, Notification, Referral
-from heart.http import MAX_ID
+from web.http import MAX_ID
 
 
 class PersonRefSerializer(serializers.Serializer):

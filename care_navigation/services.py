@@ -9,7 +9,6 @@ clearing transaction, so a failure here rolls the clearing back with it.
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +23,8 @@ from django.db.models import Count, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
+from access import roles
+from access.audit import audit_record
 from care_navigation.models import (
     NEED_CODES,
     REFERRAL_TRANSITIONS,
@@ -39,9 +40,8 @@ from care_navigation.models import (
     Service,
 )
 from dispatch.models import Call
-from heart import roles
-from heart.audit import audit_record
-from heart.models import Person
+from dispatch.services import calls_person_move, calls_person_set
+from people.models import Person
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -176,7 +176,13 @@ def _case_create(
 
 
 def _person_for_referral(
-    *, call: Call, person_name: str, date_of_birth: date | None, phone: str
+    *,
+    call: Call,
+    person_name: str,
+    date_of_birth: date | None,
+    phone: str,
+    by: Any,
+    request: HttpRequest | None,
 ) -> tuple[Person, bool]:
     """The call's person, else a new Person; True when the new one may duplicate someone."""
     from care_navigation.selectors import person_match_candidates
@@ -189,7 +195,7 @@ def _person_for_referral(
         phone=phone.strip(),
     )
     # Link the call to the person it was about, so both show on the person's timeline.
-    Call.objects.filter(pk=call.pk, person__isnull=True).update(person=person)
+    calls_person_set(call_ids=[call.pk], person_id=person.pk, by=by, request=request)
     call.person_id = person.pk
     return person, bool(person_match_candidates(person=person))
 
@@ -226,7 +232,12 @@ def case_open_from_referral(
             return None
         cleaned = _clean_needs(needs)
         person, needs_review = _person_for_referral(
-            call=call, person_name=person_name, date_of_birth=date_of_birth, phone=phone
+            call=call,
+            person_name=person_name,
+            date_of_birth=date_of_birth,
+            phone=phone,
+            by=by,
+            request=request,
         )
         case = _case_create(
             person=person,
@@ -277,7 +288,12 @@ def case_open_from_call(
         cleaned = _clean_needs(needs)
         if person is None:
             person, needs_review = _person_for_referral(
-                call=call, person_name=person_name, date_of_birth=date_of_birth, phone=phone
+                call=call,
+                person_name=person_name,
+                date_of_birth=date_of_birth,
+                phone=phone,
+                by=by,
+                request=request,
             )
         else:
             needs_review = False
@@ -692,7 +708,9 @@ def case_person_merge(
         person.date_of_birth = person.date_of_birth or provisional.date_of_birth
         person.phone = person.phone or provisional.phone
         person.save(update_fields=["aliases", "date_of_birth", "phone"])
-        Call.objects.filter(person=provisional).update(person=person)
+        calls_person_move(
+            from_person_id=provisional.pk, to_person_id=person.pk, by=by, request=request
+        )
         detail: dict[str, Any] = {"merged_person": provisional.pk, "into_person": person.pk}
         if target is None:
             result = case
@@ -904,7 +922,6 @@ def care_sweep(*, now: datetime | None = None, batch_size: int | None = None) ->
     """
     now = now or timezone.now()
     size = batch_size or settings.CARE_SWEEP_BATCH_SIZE
-    pause = settings.CARE_SWEEP_BATCH_PAUSE_SECONDS
     result = SweepResult()
     open_ids = Case.objects.filter(status=Case.Status.OPEN).order_by("id")
     low = 0
@@ -918,7 +935,5 @@ def care_sweep(*, now: datetime | None = None, batch_size: int | None = None) ->
         if high is None:
             break
         low = high
-        if pause:
-            time.sleep(pause)
     log.info("care sweep as of %s: %s", now.isoformat(), result.as_dict())
     return result

@@ -43,8 +43,8 @@ from care_navigation.forms import (
 )
 from care_navigation.models import Case, Referral, Service
 from dispatch.models import Call
-from heart.http import id_or_none
-from heart.models import Person
+from people.models import Person
+from web.http import id_or_none
 
 WORK = "care_navigation.work_caseload"
 

@@ -15,6 +15,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.api_permissions import perms_any
 from dispatch import selectors
 from dispatch.models import Call, Unit
 from dispatch.serializers import (
@@ -39,10 +40,9 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
-from heart.api import PAGE_PARAMETERS, Pagination, paginated
-from heart.api_permissions import perms_any
-from heart.models import Person
+from people.models import Person
 from triage.selectors import call_type_resolve
+from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
 CAN_READ = perms_any("dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")
 CAN_DISPATCH = perms_any("dispatch.dispatch_call")

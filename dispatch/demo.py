@@ -9,10 +9,10 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from access.demo import DEMO_CREWS
 from dispatch import selectors
 from dispatch.models import Call, Unit
 from dispatch.services import CallInput, call_create, unit_assign, unit_status_set
-from heart.demo import DEMO_CREWS
 
 CENTER = (35.9940, -78.8986)  # Durham City Hall
 DEMO_SOURCE = "demo"
@@ -41,7 +41,7 @@ KM_PER_DEG_LAT = 111.0
 
 
 def demo_units_seed(users: dict[str, User]) -> list[Unit]:
-    """Create the demo units if missing, with their crews (heart.demo.DEMO_CREWS)."""
+    """Create the demo units if missing, with their crews (access.demo.DEMO_CREWS)."""
     units = []
     for name, kind, north, east in DEMO_UNITS:
         lat = CENTER[0] + north / KM_PER_DEG_LAT

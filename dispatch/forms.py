@@ -14,9 +14,9 @@ from dispatch.models import DISPOSITIONS, Unit
 from dispatch.services import CallInput, Referral
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
-from triage.engine import ANSWER_CHOICES, ROUTES
 from triage.models import CallType
 from triage.selectors import call_type_resolve
+from triage.vocabulary import ANSWER_CHOICES, ROUTES
 
 QUESTIONS = {
     "weapon": "Does anyone have a weapon, or one within reach?",

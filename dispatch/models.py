@@ -91,7 +91,7 @@ class Call(models.Model):
     callback_number = models.CharField(max_length=40, blank=True)
     narrative = models.TextField(blank=True)
     person = models.ForeignKey(
-        "heart.Person",
+        "people.Person",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

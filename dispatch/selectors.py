@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QueryS
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, Unit
-from heart.geo import bounding_box, distance_m
+from location.geo import bounding_box, distance_m
 
 PRIORITY_ORDER = Case(
     When(priority="P1", then=1),
@@ -222,3 +223,14 @@ def minutes_waiting(call: Call, now: datetime) -> float:
 def wait_warning(call: Call, now: datetime) -> bool:
     limit = WAIT_WARNING_MINUTES.get(call.priority, 30)
     return minutes_waiting(call, now) >= limit
+
+
+def calls_for_replay(*, since: datetime) -> Iterator[tuple[Any, ...]]:
+    """(id, call type, answers, received_at, route, rule-set version) of the calls received
+    since `since`, newest first: what the triage what-if replays. One query, read in chunks."""
+    rows = (
+        Call.objects.filter(received_at__gte=since)
+        .order_by("-received_at", "-pk")
+        .values_list("pk", "call_type_id", "answers", "received_at", "route", "ruleset_version")
+    )
+    return rows.iterator(chunk_size=2000)

@@ -9,8 +9,8 @@ from rest_framework import serializers
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
-from heart.http import MAX_ID
-from triage.engine import ANSWER_CHOICES, ROUTES
+from triage.vocabulary import ANSWER_CHOICES, ROUTES
+from web.http import MAX_ID
 
 
 class AnswersField(serializers.DictField):

@@ -2,9 +2,10 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from access import api as access_api
 from care_navigation import api as care_api
 from dispatch import api as dispatch_api
-from heart import api
+from heart import views
 from triage import api as triage_api
 
 docs_view = SpectacularSwaggerSplitView.as_view(
@@ -12,9 +13,9 @@ docs_view = SpectacularSwaggerSplitView.as_view(
 )
 
 urlpatterns = [
-    path("", api.api_root, name="api-root"),
+    path("", views.api_root, name="api-root"),
     path("auth/token/", obtain_auth_token, name="api-token"),
-    path("me/", api.me, name="api-me"),
+    path("me/", access_api.me, name="api-me"),
     path("calls/", dispatch_api.calls, name="api-calls"),
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),
     path("calls/<int:call_id>/assign/", dispatch_api.call_assign, name="api-call-assign"),

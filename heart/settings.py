@@ -55,10 +55,19 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    # The apps, floor by floor (docs/architecture.md): an app imports only the floors below.
+    "web",
+    "people",
+    "location",
+    "background",
+    "access",
     "triage",
     "dispatch",
     "care_navigation",
-    # Last: its post_migrate hook sets the role groups once every app's permissions exist.
+    "dashboards",
+    "demo",
+    # The project holds no models; it stays installed for its migrations, which databases
+    # made before the apps above existed still need (heart/migrations/0006_models_moved.py).
     "heart",
 ]
 
@@ -73,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who changed users and permissions, from where; refusals (403) as `denied` entries.
-    "heart.audit_signals.AuditMiddleware",
+    "access.audit_signals.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -97,7 +106,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "heart.context_processors.console",
+                "access.context_processors.console",
+                "care_navigation.context_processors.care_unread",
             ],
         },
     }
@@ -134,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "heart.auth_backends.RoleModelBackend",
+    "access.auth_backends.RoleModelBackend",
 ]
 # Lockout after 5 failed logins for 10 minutes, per username (a shared 911 floor sits behind one
 # address, so locking by IP would lock out every call-taker at once).
@@ -199,19 +209,19 @@ SECURE_CSP = {
 
 # Seconds a web process reuses what it read for an API token (the user, active or not, and
 # their permissions) before reading it again; 0 reads it on every request. A revoked token, a
-# deactivated user or a changed role takes effect within this time (heart/api_auth.py).
+# deactivated user or a changed role takes effect within this time (access/api_auth.py).
 API_TOKEN_CACHE_SECONDS = env_float("API_TOKEN_CACHE_SECONDS", 5.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "heart.api_auth.TokenAuthentication",
+        "access.api_auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "DEFAULT_PARSER_CLASSES": [
-        "heart.api_parsers.JSONParser",
+        "web.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -271,7 +281,7 @@ else:
     }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {
-        "task": "heart.tasks.outbox_relay",
+        "task": "background.tasks.outbox_relay",
         "schedule": env_float("OUTBOX_RELAY_SECONDS", 2.0),
     },
     # A held call falls back when its hold runs out (docs/domain.md section 5).
@@ -285,7 +295,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 60.0,
     },
     "worker-heartbeat": {
-        "task": "heart.tasks.worker_heartbeat",
+        "task": "background.tasks.worker_heartbeat",
         "schedule": env_float("WORKER_HEARTBEAT_SECONDS", 30.0),
     },
     "care-sweep": {
@@ -295,16 +305,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Supervisor dashboards: recompute the rollup days whose calls changed; hourly, the days
     # a deleted or moved call left stale (docs/dashboards.md).
     "dashboards-rollup-refresh": {
-        "task": "heart.dashboards.tasks.rollup_refresh",
+        "task": "dashboards.tasks.rollup_refresh",
         "schedule": env_float("ROLLUP_REFRESH_SECONDS", 60.0),
     },
     "dashboards-rollup-reconcile": {
-        "task": "heart.dashboards.tasks.rollup_reconcile",
+        "task": "dashboards.tasks.rollup_reconcile",
         "schedule": env_float("ROLLUP_RECONCILE_SECONDS", 3600.0),
     },
 }
-# Tasks outside an app's tasks.py, which autodiscovery does not find.
-CELERY_IMPORTS = ["heart.dashboards.tasks"]
 
 # Domain configuration (docs/domain.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
@@ -318,8 +326,6 @@ if CARE_CLOSING_WARNING_DAY >= CARE_WINDOW_DAYS:
 CARE_FAMILIAR_NEIGHBOR_RESPONSES = env_int("CARE_FAMILIAR_NEIGHBOR_RESPONSES", 5, minimum=1)
 CARE_FAMILIAR_NEIGHBOR_DAYS = env_int("CARE_FAMILIAR_NEIGHBOR_DAYS", 365, minimum=1)
 CARE_SWEEP_BATCH_SIZE = env_int("CARE_SWEEP_BATCH_SIZE", 5000, minimum=1)
-# Test-only: a pause after each sweep batch, so an integration test can kill a worker mid-sweep.
-CARE_SWEEP_BATCH_PAUSE_SECONDS = env_float("CARE_SWEEP_BATCH_PAUSE_SECONDS", 0.0)
 
 # Supervisor dashboards and the staffing model (docs/dashboards.md, docs/staffing.md).
 COST_PER_TEAM_HOUR = env_float("COST_PER_TEAM_HOUR", 165.0)

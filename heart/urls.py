@@ -2,16 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from access import views as access_views
+from dashboards import views as dashboards_views
 from heart import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboards_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico before they read the page's icon link.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("audit/", views.audit_log, name="audit_log"),
-    path("dashboards/", include("heart.dashboards.urls")),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("audit/", access_views.audit_log, name="audit_log"),
+    path("dashboards/", include("dashboards.urls")),
+    path("accounts/login/", access_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", include("dispatch.urls")),
     path("care/", include("care_navigation.urls")),

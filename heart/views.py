@@ -1,54 +1,19 @@
-"""Project-wide pages: sign-in, the overview, the audit log search, the health check."""
+"""The project's own small views: the health check, the favicon and the API root."""
 
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
-
-from heart.navigation import landing_url
-from heart.selectors import audit_search, overview_counts, worker_last_seen
-
-
-class LoginView(auth_views.LoginView):
-    """Sign-in. Each role lands on its work page (heart.navigation.LANDING); a ?next= naming
-    another page still wins, except the overview's "/": that is what the login redirect adds
-    for anyone who opens the console's address, not a page they chose."""
-
-    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
-        url = super().get_redirect_url(request)
-        return "" if url == "/" else url
-
-    def get_default_redirect_url(self) -> str:
-        return landing_url(self.request.user)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "heart/home.html",
-        {"counts": overview_counts(), "heartbeat": worker_last_seen()},
-    )
-
-
-@require_GET
-@permission_required("heart.search_audit", raise_exception=True)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    filters = {
-        key: request.GET.get(key, "").strip()
-        for key in ("user", "action", "object_type", "object_id", "outcome", "since", "until")
-    }
-    entries, errors = audit_search(**filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "heart/audit_log.html", {"page": page, "filters": filters, "errors": errors}
-    )
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 
 @login_not_required
@@ -64,3 +29,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "ApiRoot",
+        {"department": serializers.CharField(), "links": serializers.DictField()},
+    )
+)
+@api_view(["GET"])
+def api_root(request: Request) -> Response:
+    # What this deployment offers under /api/v1/ (no docstring: the schema keeps its text).
+    return Response(
+        {
+            "department": settings.DEPARTMENT_NAME,
+            "links": {
+                "schema": reverse("api-schema", request=request),
+                "docs": reverse("api-docs", request=request),
+            },
+        }
+    )

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from heart import roles
+from access import roles
 from tests.factories import UserFactory
 
 

@@ -23,10 +23,10 @@ def worker_database_url() -> str:
 
 
 def start_celery_worker(
-    env: dict[str, str], tmp_path: Path, name: str = "worker"
+    env: dict[str, str], tmp_path: Path, name: str = "worker", app: str = "heart"
 ) -> tuple[subprocess.Popen[bytes], Path]:
-    """A worker with embedded beat, logging to tmp_path/NAME.log, in its own process group
-    (so a SIGKILL reaches the pool and beat too)."""
+    """A worker with embedded beat for the Celery app `app`, logging to tmp_path/NAME.log, in
+    its own process group (so a SIGKILL reaches the pool and beat too)."""
     log = tmp_path / f"{name}.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
@@ -35,7 +35,7 @@ def start_celery_worker(
                 "-m",
                 "celery",
                 "-A",
-                "heart",
+                app,
                 "worker",
                 "--beat",
                 "--concurrency=1",

@@ -10,5 +10,5 @@ from heart.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests change roles and tokens and call the API at once: no reuse of a token's user.
-# (tests/heart/test_api_auth.py tests the reuse with its own setting.)
+# (tests/access/test_api_auth.py tests the reuse with its own setting.)
 API_TOKEN_CACHE_SECONDS = 0.0

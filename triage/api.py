@@ -14,9 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from triage.engine import (
-    ANSWER_CHOICES,
-    PRIORITIES,
-    ROUTES,
     BadAnswer,
     TriageInputError,
     evaluate,
@@ -26,6 +23,7 @@ from triage.engine import (
 from triage.models import RuleSet
 from triage.ruleset_selectors import ruleset_list
 from triage.selectors import NoPublishedRuleSet, call_type_resolve, engine_get
+from triage.vocabulary import ANSWER_CHOICES, PRIORITIES, ROUTES
 
 EVALUATE_PERMISSIONS = ("dispatch.log_call", "dispatch.dispatch_call", "triage.edit_ruleset")
 RULESET_LIST_PERMISSIONS = ("triage.view_ruleset", "triage.edit_ruleset")

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timezone, tzinfo
 from typing import Any, Final
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from triage.engine import DEPARTMENT_SERVICES, ROUTES, zone_for
+from triage.vocabulary import DEPARTMENT_SERVICES, ROUTES
 
 __all__ = [
     "MINUTES_PER_DAY",
@@ -23,6 +23,7 @@ __all__ = [
     "Coverage",
     "CoverageError",
     "ScheduleEntry",
+    "zone_for",
 ]
 
 MINUTES_PER_DAY: Final = 24 * 60
@@ -35,6 +36,16 @@ _ON: Final = b"\x01" * MINUTES_PER_WEEK
 _OFF: Final = bytes(MINUTES_PER_WEEK)
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d|24:00")
 _ENTRY_KEYS: Final = frozenset({"service", "weekday", "start", "end"})
+
+
+def zone_for(tz: str | tzinfo) -> tzinfo:
+    """The ``tzinfo`` for an IANA zone name (or a ``tzinfo``, returned as is)."""
+    if isinstance(tz, tzinfo):
+        return tz
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"{tz!r} is not a known time zone") from None
 
 
 class CoverageError(ValueError):

@@ -21,20 +21,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from operator import getitem, itemgetter
-from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Final
 
-if TYPE_CHECKING:
-    from triage.coverage import Coverage
+from triage.coverage import Coverage, zone_for
+from triage.vocabulary import (
+    ANSWER_CHOICES,
+    ANSWER_FIELDS,
+    FAMILIES,
+    NOT_ASKED,
+    PRIORITIES,
+    PRIORITY_FROM_CALL_TYPE,
+    ROUTES,
+)
 
 __all__ = [
-    "ANSWER_CHOICES",
-    "ANSWER_FIELDS",
-    "DEPARTMENT_SERVICES",
-    "FAMILIES",
-    "NOT_ASKED",
-    "PRIORITIES",
-    "ROUTES",
     "BadAnswer",
     "CallTypeInfo",
     "CompiledRuleSet",
@@ -48,32 +48,8 @@ __all__ = [
     "normalize_answers",
     "parse_received_at",
     "validate_rules",
-    "zone_for",
 ]
 
-ROUTES: Final = ("POLICE", "FIRE", "EMS", "HEART", "CO_RESPONSE", "CCD")
-DEPARTMENT_SERVICES: Final = ("CCD", "HEART", "CO_RESPONSE")
-PRIORITIES: Final = ("P1", "P2", "P3")
-FAMILIES: Final = ("behavioral", "police", "fire", "ems")
-
-_YES_NO_UNKNOWN = ("yes", "no", "unknown")
-ANSWER_CHOICES: Final[dict[str, tuple[str, ...]]] = {
-    "weapon": _YES_NO_UNKNOWN,
-    "violence": _YES_NO_UNKNOWN,
-    "threats": _YES_NO_UNKNOWN,
-    "medical": _YES_NO_UNKNOWN,
-    "fire_hazard": _YES_NO_UNKNOWN,
-    "crime_in_progress": _YES_NO_UNKNOWN,
-    "self_harm": ("none", "thoughts", "plan", "attempt", "unknown"),
-    "caller_is_subject": _YES_NO_UNKNOWN,
-    "wants_in_person": _YES_NO_UNKNOWN,
-}
-ANSWER_FIELDS: Final[tuple[str, ...]] = tuple(ANSWER_CHOICES)
-# What every rule sees for a question that was not asked (docs/domain.md section 4).
-NOT_ASKED: Final[dict[str, str]] = {
-    name: ("none" if name == "self_harm" else "no") for name in ANSWER_FIELDS
-}
-PRIORITY_FROM_CALL_TYPE: Final = "call_type"
 
 _FIELD_SET: Final = frozenset(ANSWER_FIELDS)
 _FIELD_INDEX: Final = {name: i for i, name in enumerate(ANSWER_FIELDS)}
@@ -970,16 +946,6 @@ def evaluate(
         lambda: coverage.skipped(decision.eligible_route, route),
         minute % 1440,
     )
-
-
-def zone_for(tz: str | tzinfo) -> tzinfo:
-    """The ``tzinfo`` for an IANA zone name (or a ``tzinfo``, returned as is)."""
-    if isinstance(tz, tzinfo):
-        return tz
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"{tz!r} is not a known time zone") from None
 
 
 def parse_received_at(text: str, tz: str | tzinfo) -> datetime:

@@ -13,10 +13,9 @@ from typing import Any, cast
 
 from django import forms
 
-from triage.engine import PRIORITIES, ROUTES
 from triage.ruleset_selectors import WHAT_IF_DEFAULT_DAYS, WHAT_IF_MAX_DAYS
+from triage.vocabulary import PRIORITIES, PRIORITY_FROM_CALL_TYPE, ROUTES
 
-PRIORITY_FROM_CALL_TYPE = "call_type"
 PRIORITY_DEFAULT_CHOICES = [
     *((p, p) for p in PRIORITIES),
     (PRIORITY_FROM_CALL_TYPE, "the call type's default"),

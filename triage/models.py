@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from triage.engine import DEPARTMENT_SERVICES, FAMILIES, PRIORITIES, ROUTES
+from triage.vocabulary import DEPARTMENT_SERVICES, FAMILIES, PRIORITIES, ROUTES
 
 ROUTE_CHOICES = [(code, code) for code in ROUTES]
 PRIORITY_CHOICES = [(p, p) for p in PRIORITIES]

@@ -17,17 +17,9 @@ from datetime import tzinfo
 from operator import itemgetter
 from typing import IO, Final
 
-from triage.coverage import MINUTES_PER_WEEK, Coverage
-from triage.engine import (
-    ANSWER_CHOICES,
-    ANSWER_FIELDS,
-    BadAnswer,
-    CompiledRuleSet,
-    Decision,
-    TriageInputError,
-    parse_received_at,
-    zone_for,
-)
+from triage.coverage import MINUTES_PER_WEEK, Coverage, zone_for
+from triage.engine import BadAnswer, CompiledRuleSet, Decision, TriageInputError, parse_received_at
+from triage.vocabulary import ANSWER_CHOICES, ANSWER_FIELDS
 
 __all__ = [
     "OUTPUT_COLUMNS",

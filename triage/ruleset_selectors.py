@@ -1,5 +1,6 @@
 """Reads for the rule-set pages, the replay command and the API: versions, a version compiled
-on demand, and the what-if replay of a draft against stored calls.
+on demand, and the what-if replay of a draft against stored calls (read from dispatch through
+triage.signals.replay_calls_requested).
 
 ``triage.selectors.engine_get`` keeps compiled engines for a few seconds, which is right for
 routing live calls with the published version but would show a supervisor a draft as it was
@@ -9,15 +10,15 @@ before their last edit; the functions here compile the stored rules every time.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from dispatch.models import Call
 from triage.coverage import Coverage, CoverageError
 from triage.engine import (
     CompiledRuleSet,
@@ -29,6 +30,7 @@ from triage.engine import (
 )
 from triage.models import RuleSet, ServiceSchedule
 from triage.selectors import call_type_infos
+from triage.signals import replay_calls_requested
 
 WHAT_IF_DEFAULT_DAYS = 30
 WHAT_IF_MAX_DAYS = 365
@@ -146,14 +148,7 @@ def ruleset_what_if(
         version=candidate.version, baseline_version=baseline.version, days=days, since=since
     )
     changes: dict[tuple[str, str], WhatIfChange] = {}
-    rows = (
-        Call.objects.filter(received_at__gte=since)
-        .order_by("-received_at", "-pk")
-        .values_list("pk", "call_type_id", "answers", "received_at", "route", "ruleset_version")
-    )
-    for pk, call_type, answers, received_at, stored_route, stored_version in rows.iterator(
-        chunk_size=2000
-    ):
+    for pk, call_type, answers, received_at, stored_route, stored_version in _stored_calls(since):
         report.calls += 1
         given = answers if isinstance(answers, dict) else {}
         try:
@@ -204,3 +199,10 @@ def ruleset_what_if(
                 report.rule_changed += 1
     report.changes = sorted(changes.values(), key=lambda c: (-c.count, c.from_route, c.to_route))
     return report
+
+
+def _stored_calls(since: datetime) -> Iterator[tuple[Any, ...]]:
+    """The calls received since `since`, newest first, from the app that stores them."""
+    for _receiver, calls in replay_calls_requested.send(sender=RuleSet, since=since):
+        # django-stubs types a receiver's answer as str | None; Django returns it as given.
+        yield from cast("Iterable[tuple[Any, ...]]", calls)

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 
-from heart.audit import audit_record
+from access.audit import audit_record
 from triage.coverage import Coverage, CoverageError
 from triage.engine import RuleSetError, compile_ruleset, validate_rules
 from triage.models import CallType, RuleSet, ServiceSchedule

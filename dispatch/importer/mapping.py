@@ -15,7 +15,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Final
 
-from triage.engine import zone_for
+from triage.coverage import zone_for
 
 __all__ = [
     "COLUMN_KEYS",

@@ -13,11 +13,11 @@ from typing import Any, Final
 from django.db import connection, transaction
 from django.utils import timezone
 
+from access.audit import audit_record
 from dispatch.importer.mapping import ImportMapping, MappingError
 from dispatch.importer.portable import portable_load
 from dispatch.importer.postgres import LoadResult, copy_load
 from dispatch.importer.rows import LabelResolver, RejectsWriter, RowPreparer
-from heart.audit import audit_record
 from triage.models import CallTypeMapping
 from triage.selectors import Engine, NoPublishedRuleSet, engine_get
 

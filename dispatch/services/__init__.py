@@ -12,6 +12,7 @@ from dispatch.services.assignments import (
     unit_assign,
     unit_status_set,
 )
+from dispatch.services.call_person import calls_person_move, calls_person_set
 from dispatch.services.calls import (
     CallInput,
     IdempotencyConflict,
@@ -43,6 +44,8 @@ __all__ = [
     "call_fall_back",
     "call_hold",
     "call_record_closed",
+    "calls_person_move",
+    "calls_person_set",
     "ccd_convert",
     "ccd_resolve",
     "handoff_record",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from access.audit import audit_record
 from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
 from dispatch.services.calls import (
     _field_event,
@@ -18,7 +19,6 @@ from dispatch.services.calls import (
     _triage_record,
     _user_or_none,
 )
-from heart.audit import audit_record
 from triage.selectors import engine_get
 
 DEPARTMENT_KINDS = ("HEART", "CO_RESPONSE", "CCD")

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from access.audit import audit_record
+from background.outbox import outbox_enqueue
+from background.rows import instance_insert
 from dispatch.models import Call, FieldEvent, TriageRecord
-from heart.audit import audit_record
-from heart.models import IdempotencyRecord
-from heart.outbox import outbox_enqueue
-from heart.rows import instance_insert
-from triage.engine import ROUTES, TriageInputError, TriageResult, evaluate
+from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
+from triage.vocabulary import ROUTES
+from web.models import IdempotencyRecord
 
 # Older times are no phone call this console took (and before 1883 they come back in local
 # mean time, which is not an RFC 3339 date-time).
@@ -236,7 +237,7 @@ def call_create(
                 call.status = Call.Status.LINKED
             else:
                 call.status = Call.Status.PHONE if call.route == "CCD" else Call.Status.QUEUED
-            # The five rows of a create go in through prepared INSERTs (heart/rows.py): the
+            # The five rows of a create go in through prepared INSERTs (background/rows.py): the
             # ORM's per-save query building cost more than the database work.
             instance_insert(call)
             _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=entered, result=result)
@@ -274,8 +275,8 @@ def call_create(
                     detail={"from": result.route, "to": call.route, "reason": call.override_reason},
                 )
             # The dashboards' rollups pick the new call up within seconds, not at beat's next
-            # refresh; a broker outage only delays it (heart/outbox.py).
-            outbox_enqueue(task="heart.dashboards.tasks.rollup_refresh", payload={"call": call.pk})
+            # refresh; a broker outage only delays it (background/outbox.py).
+            outbox_enqueue(task="dashboards.tasks.rollup_refresh", payload={"call": call.pk})
             if duplicate is not None:
                 _field_event(
                     duplicate,
@@ -321,7 +322,7 @@ def _open_incident(call_id: int) -> Call:
 
 
 _IDEMPOTENCY_LOOKUP = (
-    "SELECT request_hash, object_id FROM heart_idempotencyrecord"
+    "SELECT request_hash, object_id FROM web_idempotencyrecord"
     " WHERE user_id = %s AND scope = 'call_create' AND key = %s"
 )
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access.audit import audit_record
 from dispatch.models import (
     DISPOSITIONS,
     Assignment,
@@ -34,7 +35,7 @@ from dispatch.services.calls import (
     _triage_record,
     triage_evaluate,
 )
-from heart.audit import audit_record
+from dispatch.signals import referral_made
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
 NEEDS = [
@@ -97,9 +98,10 @@ def call_clear(
     at: datetime | None = None,
 ) -> Call:
     """Clear a unit from a call. Department units need a disposition and every member's
-    "did you feel safe?"; a consented referral opens a care-navigation case, a declined one
-    is counted. The call closes when its last unit clears. `at` is the clearing time of a
-    clearing recorded after the fact (default now; not before the unit was dispatched).
+    "did you feel safe?". A referral goes to care navigation (signals.referral_made), which
+    opens a case when the person consented and counts a declined one. The call closes when its
+    last unit clears. `at` is the clearing time of a clearing recorded after the fact (default
+    now; not before the unit was dispatched).
 
     Without `unit_id` the call's one open unit clears; with several on the call the caller
     must name one (a ValidationError on "unit" lists them). A call that is no longer open
@@ -168,13 +170,13 @@ def _assignment_to_clear(call: Call, unit_id: int | None) -> Assignment:
 def _refer(
     call: Call, referral: Referral, *, by: Any, request: Any, at: datetime | None = None
 ) -> None:
-    """The referral answer of a clearing or a CCD resolution: care navigation opens a case
-    with consent, and counts a declined offer (no case) too."""
-    from care_navigation.services import case_open_from_referral
-
+    """The referral answer of a clearing, a CCD resolution or a recorded past call: care
+    navigation (signals.referral_made) opens a case with consent, and counts a declined offer
+    (no case) too. `at` is when it was made, for work recorded after the fact."""
     Call.objects.filter(pk=call.pk).update(referral_consent=referral.consent)
     call.referral_consent = referral.consent
-    case_open_from_referral(
+    referral_made.send(
+        sender=Call,
         call=call,
         by=by,
         needs=referral.needs,

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from access.audit import audit_record
 from dispatch.models import Assignment, Unit
 from dispatch.services.assignments import DEPARTMENT_KINDS
-from heart.audit import audit_record
 from triage.selectors import engine_get
 
 

@@ -26,6 +26,7 @@ from dispatch.services.clearing import (
     _check_disposition,
     _check_referral,
     _record_felt_safe,
+    _refer,
 )
 
 
@@ -103,16 +104,5 @@ def call_record_closed(
             if felt_safe is not None and unit.kind in DEPARTMENT_KINDS:
                 _record_felt_safe(call, unit, felt_safe, cleared_at)
         if referral is not None:
-            from care_navigation.services import case_open_from_referral
-
-            case_open_from_referral(
-                call=call,
-                by=by,
-                needs=referral.needs,
-                consent=referral.consent,
-                person_name=referral.person_name,
-                date_of_birth=referral.date_of_birth,
-                phone=referral.phone,
-                at=closed_at,
-            )
+            _refer(call, referral, by=by, request=None, at=closed_at)
     return call

@@ -28,7 +28,7 @@ from dispatch.services import (
     unit_status_set,
 )
 from dispatch.views.common import flash_error
-from heart.http import HtmxHttpRequest, id_or_none
+from web.http import HtmxHttpRequest, id_or_none
 
 ETAG_HEADER = "X-Board-Etag"
 

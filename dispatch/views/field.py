@@ -24,7 +24,7 @@ from dispatch.services import (
     unit_status_set,
 )
 from dispatch.views.common import flash_error
-from heart.http import HtmxHttpRequest
+from web.http import HtmxHttpRequest
 
 RESPONDER_STATUSES = [
     Unit.Status.EN_ROUTE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -14,14 +14,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
+from dispatch.models import Call
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
 from dispatch.services.calls import NARRATIVE_MAX_CHARS
+from dispatch.signals import people_shown
 from dispatch.views.common import error_text
-from heart.http import id_or_none
-from heart.models import Person
-from triage.engine import ANSWER_CHOICES
+from people.models import Person
 from triage.models import CallType, CallTypeMapping
+from triage.vocabulary import ANSWER_CHOICES
+from web.http import id_or_none
 
 # The idempotency key of the call just saved, for the next intake page: the browser's draft
 # of that call (static/js/intake.js) is dropped rather than restored.
@@ -39,12 +41,12 @@ def _call_type_options() -> list[str]:
 
 
 def _person_context(person_ids: list[int]) -> dict[str, Any]:
-    from care_navigation.selectors import familiar_neighbor_ids, open_case_for_people
-
-    return {
-        "familiar": familiar_neighbor_ids(person_ids),
-        "open_cases": open_case_for_people(person_ids),
-    }
+    """What the apps above dispatch say about these people (dispatch/signals.py)."""
+    context: dict[str, Any] = {"familiar": set(), "open_cases": {}}
+    for _receiver, extra in people_shown.send(sender=Call, person_ids=person_ids):
+        # django-stubs types a receiver's answer as str | None; Django returns it as given.
+        context.update(cast("dict[str, Any]", extra))
+    return context
 
 
 @require_http_methods(["GET", "POST"])

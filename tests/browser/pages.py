@@ -1,6 +1,6 @@
 """Steps the browser tests share."""
 
-from heart.demo import DEMO_PASSWORD
+from access.demo import DEMO_PASSWORD
 
 
 def sign_in(page, base: str, username: str, lands_on: str) -> None:

@@ -2,9 +2,9 @@
 
 import pytest
 
+from access.demo import demo_users_seed
 from care_navigation.models import Case
 from dispatch.models import Call, SafetyCheck
-from heart.demo import demo_users_seed
 from tests.browser.pages import sign_in
 from tests.factories import UnitFactory
 

@@ -3,10 +3,10 @@ sign-out; and a narrative past its limit is refused by field, never cut."""
 
 import pytest
 
+from access.demo import demo_users_seed
 from dispatch.models import Call
-from heart.demo import demo_users_seed
-from heart.models import IdempotencyRecord
 from tests.browser.pages import sign_in
+from web.models import IdempotencyRecord
 
 pytestmark = pytest.mark.browser
 

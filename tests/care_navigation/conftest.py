@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from access import roles
 from care_navigation.services import case_open_from_referral
 from dispatch.models import Call
-from heart import roles
-from heart.models import Person
+from people.models import Person
 
 NY = ZoneInfo("America/New_York")
 # Cases open on a Tuesday morning; every clock in these tests counts from here.

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from access.models import AuditEntry
 from care_navigation import selectors, services
-from heart.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

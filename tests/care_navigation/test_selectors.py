@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from care_navigation import selectors, services
 from dispatch.models import Assignment
-from heart.models import Person
+from people.models import Person
 from tests.care_navigation.conftest import T0
 from tests.factories import UnitFactory
 

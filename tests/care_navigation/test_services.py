@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from access import roles
+from access.models import AuditEntry
 from care_navigation import services
 from care_navigation.models import (
     Case,
@@ -15,8 +17,7 @@ from care_navigation.models import (
     Referral,
 )
 from dispatch.models import Call
-from heart import roles
-from heart.models import AuditEntry, Person
+from people.models import Person
 from tests.care_navigation.conftest import T0
 
 pytestmark = pytest.mark.django_db

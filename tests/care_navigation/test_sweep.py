@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from access.models import AuditEntry
 from care_navigation import services, tasks
 from care_navigation.models import Case, Notification
 from care_navigation.selectors import notification_unread_count
-from heart.models import AuditEntry
 from tests.care_navigation.conftest import T0
 
 pytestmark = pytest.mark.django_db

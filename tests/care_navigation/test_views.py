@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from access import roles
 from care_navigation import services
 from care_navigation.hsds import hsds_import
 from care_navigation.models import Case, Notification, NotificationRead, Referral, Service
-from heart import roles
 from tests.care_navigation.conftest import EXCERPT, T0
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 """The sweep on a real Celery worker and beat, killed with SIGKILL half-way, then restarted.
 
 Runs on the configured broker: Redis when REDIS_URL is set, else kombu's filesystem transport
-under a temporary VAR_DIR (as tests/heart/test_worker_integration.py does). The sweep is made
-slow enough to kill with a test-only pause after each batch of 5 cases.
+under a temporary VAR_DIR (as tests/background/test_worker_integration.py does). The worker's
+sweep pauses after each batch of 5 cases (tests/slow_sweep.py), slow enough to kill.
 """
 
 import os
@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from care_navigation.models import Case, Notification
-from heart.models import Person
+from people.models import Person
 from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,11 +46,11 @@ def start_worker(tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
         "DJANGO_SETTINGS_MODULE": "heart.settings",
         "CARE_SWEEP_SECONDS": "1",
         "CARE_SWEEP_BATCH_SIZE": str(BATCH),
-        "CARE_SWEEP_BATCH_PAUSE_SECONDS": str(PAUSE),
+        "SLOW_SWEEP_PAUSE_SECONDS": str(PAUSE),
         "WORKER_HEARTBEAT_SECONDS": "60",
         "OUTBOX_RELAY_SECONDS": "60",
     }
-    return start_celery_worker(env, tmp_path, name)
+    return start_celery_worker(env, tmp_path, name, app="tests.slow_sweep")
 
 
 def expected_notifications(now) -> Counter:

@@ -15,7 +15,7 @@ from django.core.cache import cache
 
 from care_navigation.models import Case, ClearingReferral
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
-from heart.models import Person
+from people.models import Person
 from tests.factories import UnitFactory, UserFactory
 
 NY = ZoneInfo("America/New_York")

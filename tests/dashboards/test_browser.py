@@ -14,9 +14,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
+from access import roles
+from dashboards.rollups import rollup_refresh
 from dispatch.models import Call
-from heart import roles
-from heart.dashboards.rollups import rollup_refresh
 from tests.browser.conftest import CHROMIUM, SCREENSHOTS
 from tests.factories import UnitFactory, UserFactory
 

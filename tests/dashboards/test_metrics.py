@@ -23,9 +23,9 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from dashboards import metrics, rollups
+from dashboards.metrics import Period
 from dispatch.models import Call
-from heart.dashboards import metrics, rollups
-from heart.dashboards.metrics import Period
 from tests.dashboards.conftest import NY
 
 DEFAULT = Period(date(2026, 2, 19), date(2026, 3, 20))

@@ -10,6 +10,14 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dashboards import metrics, rollups, tasks
+from dashboards.metrics import Period
+from dashboards.models import (
+    CallHistogram,
+    CallRollup,
+    EligibleHourRollup,
+    PersonDayRollup,
+)
 from dispatch.models import Call
 from dispatch.services import (
     CallInput,
@@ -19,14 +27,6 @@ from dispatch.services import (
     handoff_record,
     unit_assign,
     unit_status_set,
-)
-from heart.dashboards import metrics, rollups, tasks
-from heart.dashboards.metrics import Period
-from heart.dashboards.models import (
-    CallHistogram,
-    CallRollup,
-    EligibleHourRollup,
-    PersonDayRollup,
 )
 from tests.dashboards.conftest import NY
 
@@ -213,10 +213,10 @@ def test_it_runs_the_refresh_and_the_reconcile_from_beat(dataset, clock):
     assert tasks.rollup_refresh() == -1
     assert tasks.rollup_reconcile() == 0
     schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["dashboards-rollup-refresh"]["task"] == "heart.dashboards.tasks.rollup_refresh"
+    assert schedule["dashboards-rollup-refresh"]["task"] == "dashboards.tasks.rollup_refresh"
     assert schedule["dashboards-rollup-refresh"]["schedule"] == 60.0
     app.loader.import_default_modules()
-    assert "heart.dashboards.tasks.rollup_reconcile" in app.tasks
+    assert "dashboards.tasks.rollup_reconcile" in app.tasks
 
 
 def test_it_reads_the_dashboard_in_as_many_queries_whatever_the_rows(dataset, clock, make_call):

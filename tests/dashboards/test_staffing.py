@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 from django.conf import settings
 
-from heart.dashboards import metrics, rollups, staffing
-from heart.dashboards.metrics import Period
-from heart.dashboards.staffing import Schedule, Shift, schedule_parse, simulate
+from dashboards import metrics, rollups, staffing
+from dashboards.metrics import Period
+from dashboards.staffing import Schedule, Shift, schedule_parse, simulate
 from tests.dashboards.conftest import at
 
 MIN = 60

@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from heart.dashboards import metrics
-from heart.dashboards.exports import cell
-from heart.dashboards.metrics import REFERENCES
-from heart.models import AuditEntry
+from access.models import AuditEntry
+from dashboards import metrics
+from dashboards.exports import cell
+from dashboards.metrics import REFERENCES
 
 pytestmark = pytest.mark.django_db
 

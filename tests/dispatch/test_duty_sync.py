@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from access.models import AuditEntry
 from dispatch.models import Unit
 from dispatch.services import (
     FeltSafe,
@@ -15,7 +16,6 @@ from dispatch.services import (
     unit_status_set,
 )
 from dispatch.tasks import duty_sync
-from heart.models import AuditEntry
 from tests.dispatch.conftest import AFTERNOON
 from tests.factories import UnitFactory
 

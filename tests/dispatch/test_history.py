@@ -14,7 +14,7 @@ from dispatch.services import (
     ResponseTimes,
     call_record_closed,
 )
-from heart.models import Person
+from people.models import Person
 from tests.dispatch.conftest import AFTERNOON
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from access.models import AuditEntry
 from dispatch.importer import ImportFailed, calls_import, profile_load
 from dispatch.models import Call, TriageRecord
-from heart.models import AuditEntry
 from triage.engine import evaluate
 from triage.selectors import engine_get
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from access.models import AuditEntry
 from dispatch.models import Call, FieldEvent, TriageRecord
 from dispatch.services import IdempotencyConflict, call_create
-from heart.models import AuditEntry
 from tests.dispatch.conftest import welfare_check
 
 pytestmark = pytest.mark.django_db

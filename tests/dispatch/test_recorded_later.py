@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from access.models import AuditEntry
 from care_navigation.models import Case, ClearingReferral
 from dispatch.models import Call, FieldEvent, SafetyCheck, TriageRecord, Unit
 from dispatch.services import (
@@ -22,7 +23,6 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
-from heart.models import AuditEntry
 from tests.dispatch.conftest import AFTERNOON, welfare_check
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """No Docker engine runs here, so the compose file is checked against the settings instead."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -59,3 +60,13 @@ def test_it_builds_on_python_313_and_serves_with_gunicorn():
     assert re.search(r"^FROM python:3\.13", dockerfile, re.M)
     assert "gunicorn" in dockerfile and "heart.wsgi:application" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def test_it_copies_every_package_of_the_project_into_the_image():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = {
+        name.rstrip("*") for name in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, re.M))
+    assert packages <= copied, f"not copied into the image: {sorted(packages - copied)}"

@@ -17,6 +17,6 @@ def test_it_answers_503_with_retry_after_when_the_database_drops(client_for, cal
         )
     assert api.status_code == 503 and api["Retry-After"] == "2"
     assert "nothing was saved" in api.json()["detail"]
-    with mock.patch("heart.views.overview_counts", side_effect=OperationalError("gone")):
+    with mock.patch("dashboards.views.overview_counts", side_effect=OperationalError("gone")):
         page = client.get("/")
     assert page.status_code == 503 and "Try again" in page.content.decode()

@@ -8,9 +8,9 @@ import pytest
 from django.db.models import Sum
 from rest_framework.authtoken.models import Token
 
+from background.models import OutboxMessage
+from dashboards.models import DAY, CallRollup
 from dispatch.models import Call
-from heart.dashboards.models import DAY, CallRollup
-from heart.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.processes import start_celery_worker, stop_process_group, worker_database_url
 from tests.reliability.servers import base_env, free_port, gunicorn, private_redis, wait_until

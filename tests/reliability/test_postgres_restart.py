@@ -95,7 +95,7 @@ def test_it_keeps_every_acknowledged_call_across_a_postgres_restart(tmp_path):
         with psycopg.connect(f"host=127.0.0.1 port={pg.port} user=postgres dbname=fifth") as db:
             stored = {row[0] for row in db.execute("SELECT id FROM dispatch_call")}
             keys = db.execute(
-                "SELECT count(*) FROM heart_idempotencyrecord WHERE scope = 'call_create'"
+                "SELECT count(*) FROM web_idempotencyrecord WHERE scope = 'call_create'"
             ).fetchone()[0]
     assert before > 0, "no call was acknowledged before the restart"
     assert after_restart > 0, (

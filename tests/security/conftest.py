@@ -18,12 +18,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 
+from access import roles
 from care_navigation import services as care
 from care_navigation.models import Case, Notification, Referral
 from dispatch.models import Call, Unit
 from dispatch.services import CallInput, call_create, unit_assign
-from heart import roles
-from heart.models import Person
+from people.models import Person
 from tests.factories import UnitFactory, UserFactory
 from triage.models import RuleSet
 from triage.services import ruleset_draft_create
@@ -34,7 +34,7 @@ AFTERNOON = datetime(2026, 3, 10, 14, 5, tzinfo=NY)
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"
-# The seven roles of heart/roles.py, then a signed-in user with no role, then nobody.
+# The seven roles of access/roles.py, then a signed-in user with no role, then nobody.
 ROLES = [*roles.ROLES, OUTSIDER, ANONYMOUS]
 
 CALLER = "Quinn Calloway-Secret"

@@ -24,7 +24,7 @@ import pytest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from heart import roles
+from access import roles
 from tests.factories import PASSWORD
 from tests.security.conftest import (
     ALL_SECRETS,
@@ -576,11 +576,11 @@ MATRIX: list[Row] = [
     Row("admin:auth_group_change", "GET", roles_(ADM), admin=True, args=lambda w: [_group(CT)]),
     Row("admin:dispatch_unit_changelist", "GET", roles_(ADM), admin=True),
     Row("admin:triage_calltype_changelist", "GET", roles_(ADM), admin=True),
-    Row("admin:heart_person_changelist", "GET", roles_(ADM), admin=True),
+    Row("admin:people_person_changelist", "GET", roles_(ADM), admin=True),
     # Rule sets are the supervisors' (through the editor), the audit log is read-only and
     # searched by supervisors on /audit/: the admin role reaches neither through the admin.
     Row("admin:triage_ruleset_changelist", "GET", NOBODY, admin=True),
-    Row("admin:heart_auditentry_changelist", "GET", NOBODY, admin=True),
+    Row("admin:access_auditentry_changelist", "GET", NOBODY, admin=True),
 ]
 
 

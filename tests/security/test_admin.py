@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from heart import roles
-from heart.models import AuditEntry
+from access import roles
+from access.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_it_does_not_let_an_admin_make_anyone_a_superuser(client_for, admin_user
 def test_it_does_not_let_an_admin_grant_permissions_outside_the_roles(
     client_for, admin_user_role, call_taker
 ):
-    """Permissions come with roles (groups), which every migrate resets to heart/roles.py."""
+    """Permissions come with roles (groups), which every migrate resets to access/roles.py."""
     from django.contrib.auth.models import Permission
 
     view_all = Permission.objects.get(codename="view_all_cases")

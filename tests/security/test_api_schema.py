@@ -26,7 +26,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from heart import roles
+from access import roles
 from heart.wsgi import application
 from tests.security.conftest import World
 

@@ -14,8 +14,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from heart import roles
-from heart.models import AuditEntry
+from access import roles
+from access.models import AuditEntry
 from tests.factories import PASSWORD, UserFactory
 from tests.security.conftest import NOTE, SUBSTANCE, World
 
@@ -324,7 +324,7 @@ def test_it_records_changes_made_outside_a_request_from_either_side(call_taker):
     assert recorded == [
         ("user.groups", user_id, {"added": [roles.SUPERVISOR]}),
         ("user.groups", user_id, {"removed": [roles.CALL_TAKER, roles.SUPERVISOR]}),
-        ("user.permissions", user_id, {"added": ["heart.search_audit"]}),
+        ("user.permissions", user_id, {"added": ["access.search_audit"]}),
         ("group.create", shift_id, {"name": "night_shift"}),
         ("group.change", shift_id, {"name": ["night_shift", "late_shift"]}),
         ("group.delete", shift_id, {"name": "late_shift"}),
@@ -436,10 +436,17 @@ def test_it_keeps_entries_append_only_in_the_orm_and_in_the_database(world: Worl
     with pytest.raises(PermissionError):
         entry.delete()
     if connection.vendor == "postgresql":
-        # The trigger of heart/migrations/0002 refuses raw SQL too.
+        # The trigger refuses raw SQL too: made by heart/migrations/0002 on heart_auditentry,
+        # made again under the renamed table's name by access/migrations/0001_initial.py.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger"
+                " WHERE tgrelid = 'access_auditentry'::regclass AND NOT tgisinternal"
+            )
+            assert [name for (name,) in cursor.fetchall()] == ["access_auditentry_append_only"]
         for sql in (
-            "UPDATE heart_auditentry SET action = 'tampered'",
-            "DELETE FROM heart_auditentry",
+            "UPDATE access_auditentry SET action = 'tampered'",
+            "DELETE FROM access_auditentry",
         ):
             with (
                 pytest.raises(DatabaseError, match="append-only"),

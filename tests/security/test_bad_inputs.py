@@ -22,6 +22,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from access import roles
 from care_navigation.models import (
     Case,
     CaseExtension,
@@ -37,12 +38,12 @@ from care_navigation.models import (
     TaxonomyTerm,
 )
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
-from heart import roles
-from heart.models import IdempotencyRecord, Person
+from people.models import Person
 from tests.security.bad_inputs import CORPUS, CSV_CORPUS, REMOVE, Bad, BadRow, Raw
 from tests.security.conftest import World
 from triage.forms import RuleForm
 from triage.models import RuleSet
+from web.models import IdempotencyRecord
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DURHAM_HEADER = (FIXTURES / "import" / "durham_raw.csv").read_text().splitlines()[0]

@@ -8,10 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access import roles
+from access.models import AuditEntry
 from care_navigation import services as care
 from care_navigation.models import Case
-from heart import roles
-from heart.models import AuditEntry
 from tests.security.conftest import (
     CALLER,
     NARRATIVE,

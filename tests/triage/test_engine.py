@@ -14,9 +14,6 @@ import pytest
 
 from triage.default_policy import DEFAULT_RULES, default_call_types, default_coverage
 from triage.engine import (
-    ANSWER_CHOICES,
-    ANSWER_FIELDS,
-    NOT_ASKED,
     BadAnswer,
     CallTypeInfo,
     RuleSetError,
@@ -29,6 +26,7 @@ from triage.engine import (
     parse_received_at,
     validate_rules,
 )
+from triage.vocabulary import ANSWER_CHOICES, ANSWER_FIELDS, NOT_ASKED
 
 NEW_YORK = ZoneInfo("America/New_York")
 CALL_TYPES = default_call_types()
@@ -72,7 +70,8 @@ def test_it_lists_the_nine_answers_in_section_4_order() -> None:
 def test_it_imports_the_engine_without_django() -> None:
     code = (
         "import sys\n"
-        "import triage.engine, triage.coverage, triage.default_policy, triage.replay\n"
+        "import triage.vocabulary, triage.engine, triage.coverage, triage.default_policy\n"
+        "import triage.replay\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), "
         "sorted(m for m in sys.modules if m.startswith('django'))\n"
     )

@@ -14,7 +14,8 @@ from triage.default_policy import (
     default_call_types,
     default_ruleset,
 )
-from triage.engine import FAMILIES, PRIORITIES, validate_rules
+from triage.engine import validate_rules
+from triage.vocabulary import FAMILIES, PRIORITIES
 
 RULES = default_ruleset()
 CALL_TYPES = default_call_types()

@@ -17,15 +17,9 @@ from triage.default_policy import (
     default_coverage,
     default_ruleset,
 )
-from triage.engine import (
-    ANSWER_CHOICES,
-    ANSWER_FIELDS,
-    PRIORITIES,
-    ROUTES,
-    evaluate,
-    parse_received_at,
-)
+from triage.engine import evaluate, parse_received_at
 from triage.replay import replay_csv
+from triage.vocabulary import ANSWER_CHOICES, ANSWER_FIELDS, PRIORITIES, ROUTES
 
 NEW_YORK = ZoneInfo("America/New_York")
 RULES = default_ruleset()

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
+from access.models import AuditEntry
 from dispatch.models import Call
-from heart.models import AuditEntry
 from triage import services
 from triage.default_policy import DEFAULT_RULES
 from triage.engine import RuleSetError

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from triage.engine import RuleSetError, zone_for
+from triage.coverage import zone_for
+from triage.engine import RuleSetError
 from triage.models import RuleSet
 from triage.replay import OUTPUT_COLUMNS, ReplayError, replay_csv
 from triage.ruleset_selectors import ruleset_compile

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    """Who may do what: roles, sign-in, API tokens and permissions, the audit log, navigation."""
+
+    name = "access"
+    verbose_name = "Access and audit"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from access import audit_signals, roles
+
+        post_migrate.connect(roles.sync_role_groups_after_migrate)
+        audit_signals.connect()

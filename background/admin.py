@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from background.models import OutboxMessage
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "task", "created_at", "sent_at", "attempts"]
+    readonly_fields = ["task", "payload", "created_at", "sent_at", "attempts", "last_error"]

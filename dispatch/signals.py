@@ -1,0 +1,19 @@
+"""Signals dispatch sends to the apps above it, which it may not import (care navigation).
+
+The receiving app connects its receivers in its AppConfig.ready (care_navigation/apps.py).
+"""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of call_clear, ccd_resolve and call_record_closed when a call ends
+# with a referral to care navigation, consented or declined. Arguments: call, by, needs,
+# consent, person_name, date_of_birth, phone, request, at (None = now; the time of work
+# recorded after the fact). Sent with send(), not send_robust(): an error in a receiver
+# rolls the clearing back, so a call never shows cleared with its referral lost.
+referral_made = Signal()
+
+# Sent by the intake page's side panel with the ids of the people whose prior calls it shows
+# (person_ids, a list). Each receiver returns a dict of template context to add: care
+# navigation says which of them have an open case (open_cases, {person id: navigator}) and
+# which are familiar neighbors (familiar, a set of ids).
+people_shown = Signal()

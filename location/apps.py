@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LocationConfig(AppConfig):
+    """Places on the ground: distances and bounding boxes."""
+
+    name = "location"
+    verbose_name = "Location"

@@ -1,0 +1,200 @@
+"""seed_demo by day: the demo department's year, and HEART and co-response work on the board.
+
+Loading a year takes seconds, so the load is made once per module, inside a transaction
+rolled back after it; every test reads it at the moment it was loaded. The night board is
+tests/demo/test_seed_demo_night.py.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from html import unescape
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count
+from django.test import RequestFactory, override_settings
+
+from access.demo import DEMO_CREWS, DEMO_PASSWORD, demo_logins
+from care_navigation.models import Case, Referral, Service
+from dashboards import metrics, staffing
+from dispatch import selectors
+from dispatch.demo_history import Year, _rows
+from dispatch.demo_parameters import demo_process
+from dispatch.models import Call, SafetyCheck, Unit
+from people.models import Person
+
+NY = ZoneInfo("America/New_York")
+# A Tuesday in June: HEART works 07-19 and co-response 09-21, CCD around the clock.
+DAY = datetime(2026, 6, 9, 14, 0, tzinfo=NY)
+
+
+def load(moment: datetime, django_db_blocker) -> Iterator[datetime]:
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        with time_machine.travel(moment, tick=False):
+            call_command("seed_demo")
+        yield moment
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def day(django_db_setup, django_db_blocker):
+    yield from load(DAY, django_db_blocker)
+
+
+@pytest.fixture
+def at_day(day, db):
+    with time_machine.travel(day + timedelta(minutes=1), tick=False):
+        yield day
+
+
+def year_board():
+    return metrics.dashboard_build(metrics.period_default(days=365))
+
+
+def figure(board, key):
+    return next(f for f in board.figures if f.key == key)
+
+
+def cell(table, label):
+    return next(row[1].value for row in table.rows if row[0].text == label)
+
+
+# The year --------------------------------------------------------------------------------
+
+
+def test_it_loads_a_year_of_the_real_durham_calls_once(at_day):
+    calls = Call.objects.filter(source="demo")
+    first = calls.order_by("received_at").first()
+    assert DAY - first.received_at <= timedelta(weeks=52)
+    assert DAY - first.received_at > timedelta(weeks=51)
+    assert 3800 <= calls.filter(status="closed").count() <= 4100  # 4,033 calls in 2021
+    assert set(calls.values_list("call_type", flat=True)) == {
+        "TRESPASS",
+        "MENTAL_HEALTH",
+        "WELFARE_CHECK",
+        "PANHANDLING",
+        "SUICIDE_THREAT",
+        "INTOXICATED",
+    } | {"VERBAL_DISTURBANCE"}  # one of the calls of the moment
+    # Every call keeps the rule and version that routed it; the engine decided, by the hour.
+    assert not calls.filter(ruleset_version__isnull=True).exists()
+    routes = dict(calls.values_list("route").annotate(n=Count("id")))
+    assert {"HEART", "CO_RESPONSE", "CCD", "POLICE"} <= set(routes)
+    assert calls.filter(unserved_reason="outside_hours", eligible_route="HEART").exists()
+    counts = (Call.objects.count(), Unit.objects.count(), Case.objects.count())
+    with override_settings(DEBUG=True):
+        call_command("seed_demo")
+    assert (Call.objects.count(), Unit.objects.count(), Case.objects.count()) == counts
+
+
+def test_it_fills_every_headline_figure_near_the_published_ones(at_day):
+    board = year_board()
+    assert 98.0 <= figure(board, "felt_safe").value <= 100.0
+    assert 0.3 <= figure(board, "backup").value <= 1.0  # CAHOOTS: 0.6%
+    assert figure(board, "handoffs").value > 0
+    assert 14.0 <= figure(board, "care").value <= 27.0  # HEART: 20% connected
+    assert cell(board.tables["familiar"], "Familiar neighbors (5+ responses)") >= 3
+    assert cell(board.tables["routes"], "CCD") > 0
+    for f in board.figures:
+        assert f.value, f.key
+
+
+def test_it_has_every_member_of_a_team_answer_whether_they_felt_safe(at_day):
+    heart_call = Call.objects.filter(source="demo", status="closed", route="HEART").exclude(
+        assignments__unit__kind="POLICE"
+    )[0]
+    assert SafetyCheck.objects.filter(call=heart_call).count() == 3
+    for name, crew in DEMO_CREWS.items():
+        assert Unit.objects.get(name=name).members.count() == len(crew)
+
+
+def test_it_works_the_cases_over_the_year_and_closes_most(at_day):
+    cases = Case.objects.all()
+    assert cases.count() > 150
+    closed = cases.filter(status="closed")
+    assert closed.count() / cases.count() > 0.8
+    assert not cases.filter(status="open", closes_at__lt=DAY).exists()  # the sweep ran
+    outcomes = set(closed.values_list("outcome", flat=True))
+    assert outcomes == {"connected", "not_connected", "unable_to_reach", "declined"}
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {"connected", "waitlisted", "unavailable", "declined"} <= statuses
+    assert cases.order_by("opened_at")[0].opened_at < DAY - timedelta(days=300)
+    # Most referrals go to the synthetic directory.
+    directory = Service.objects.all()
+    assert directory.count() >= 10
+    assert all(s.description.startswith("Synthetic demo listing") for s in directory)
+    assert Referral.objects.filter(service__isnull=False).count() > 100
+
+
+def test_it_names_a_few_familiar_neighbors(at_day):
+    familiar = [p for p in Person.objects.all() if p.calls.count() >= 5]
+    assert 3 <= len(familiar) <= 10
+
+
+def test_it_draws_the_same_year_from_the_same_seed(at_day):
+    users = dict.fromkeys(("calltaker", "dispatcher", "ccd"))
+    units = list(Unit.objects.all())
+    plans = []
+    for _ in range(2):
+        year = Year(units, users, demo_process(), DAY)
+        rows = list(_rows(year.process, DAY))
+        year.plan(rows)
+        plans.append([(r.scenario, r.route, r.person) for r in rows])
+    assert plans[0] == plans[1]
+
+
+def test_it_models_staffing_over_the_days_that_hold_calls(at_day):
+    period = metrics.period_of_calls(days=365)
+    first = Call.objects.order_by("received_at").first()
+    assert period.start == first.received_at.astimezone(NY).date()
+    assert period.end == DAY.date()
+    comparison = staffing.staffing_compare(
+        period=period, proposal=staffing.schedule_current(), target_minutes=10, hold_minutes=20
+    )
+    assert comparison.scenarios[0].utilisation("HEART") > 5.0
+
+
+def demo_user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def test_it_renders_every_headline_card_filled(at_day, client_for):
+    page = client_for(demo_user("supervisor")).get("/dashboards/")
+    page = unescape(page.content.decode())
+    cards = re.findall(r'<p class="figure-value"><a [^>]*>([^<]*)</a></p>', page)
+    assert len(cards) == len(metrics.REFERENCES)
+    for text in cards:
+        assert "—" not in text, text
+        assert not re.search(r"\b(of|for|over) 0\b", text), text
+        assert re.search(r"[1-9]", text), text
+
+
+def test_it_signs_in_every_demo_user_with_the_readme_password(at_day):
+    for username in demo_logins():
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=DEMO_PASSWORD), username
+    assert Unit.objects.get(name="HEART-1").members.filter(username="responder").exists()
+
+
+# The calls of the moment -----------------------------------------------------------------
+
+
+def test_it_puts_heart_and_co_response_work_on_the_board_by_day(at_day, client_for):
+    waiting = list(selectors.waiting_calls())
+    active = list(selectors.active_calls())
+    assert {c.route for c in waiting} >= {"HEART"}
+    assert {c.route for c in active} == {"HEART", "CO_RESPONSE"}
+    assert not [c for c in waiting if c.unserved_reason]
+    assert selectors.phone_queue().exists()
+    heart = Unit.objects.filter(kind="HEART")
+    assert not heart.filter(status="off_duty").exists()
+    assert heart.exclude(status="available").exists()  # one is on a call
+    page = client_for(demo_user("dispatcher")).get("/dispatch/board/")
+    text = unescape(page.content.decode())
+    assert '<span class="route HEART">HEART</span>' in text
+    assert "Off duty" not in text
