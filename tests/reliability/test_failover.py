@@ -14,7 +14,7 @@ from tests.reliability.test_postgres_restart import MAKE_USER, post_call
 pytestmark = pytest.mark.integration
 
 
-def test_it_keeps_every_acknowledged_call_when_the_primary_is_lost(tmp_path, record_property):
+def test_it_keeps_every_acknowledged_call_when_the_primary_is_lost(tmp_path):
     with private_primary_and_replica() as (primary, replica):
         # Both hosts, as docker-compose.yml lists them: psycopg skips the one not accepting writes.
         url = (
@@ -86,8 +86,10 @@ def test_it_keeps_every_acknowledged_call_when_the_primary_is_lost(tmp_path, rec
                 thread.join(timeout=60)
 
         first_after = min(at for at in acknowledged_at.values() if at > promoted_at)
-        record_property("failover_seconds_after_promotion", round(first_after - promoted_at, 2))
-        record_property("failover_seconds_after_loss", round(first_after - killed_at, 2))
+        print(
+            f"failover: first call acknowledged {first_after - killed_at:.2f} s after the primary "
+            f"was lost, {first_after - promoted_at:.2f} s after the replica was promoted"
+        )
         stored = {row[0] for row in query(replica, "SELECT id FROM dispatch_call")}
         keys = query(
             replica, "SELECT count(*) FROM web_idempotencyrecord WHERE scope = 'call_create'"
