@@ -1,7 +1,7 @@
 """Back up the PostgreSQL database with pg_dump, and restore a backup into a new database.
 
     scripts/backup [FILE]          dump DATABASE_URL's database (default FILE:
-                                   var/backups/fifth-<UTC time>.dump)
+                                   $VAR_DIR/backups/fifth-<UTC time>.dump, VAR_DIR ./var)
     scripts/restore FILE           restore FILE into DATABASE_URL's database, which must exist
                                    and hold no tables yet
 
@@ -140,7 +140,7 @@ def main(argv: list[str]) -> int:
         return 2
     parser = argparse.ArgumentParser(prog=f"scripts/{action}")
     if action == "backup":
-        parser.add_argument("file", nargs="?", type=Path, help="default: var/backups/...")
+        parser.add_argument("file", nargs="?", type=Path, help="default: $VAR_DIR/backups/...")
     else:
         parser.add_argument("file", type=Path, help="a backup made by scripts/backup")
     parser.add_argument("--database-url", help="default: the DATABASE_URL environment variable")
@@ -148,7 +148,8 @@ def main(argv: list[str]) -> int:
     try:
         if action == "backup":
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            file = args.file or ROOT / "var" / "backups" / f"fifth-{stamp}.dump"
+            var_dir = Path(os.environ.get("VAR_DIR") or ROOT / "var")
+            file = args.file or var_dir / "backups" / f"fifth-{stamp}.dump"
             seconds = backup(file, url=args.database_url)
             size = file.stat().st_size
             print(f"backed up to {file} ({size / 1e6:.1f} MB) in {seconds:.1f} s")
