@@ -7,7 +7,9 @@ misconfigured 911 console must refuse to start rather than run on a guess.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,8 +83,17 @@ def env_timezone(name: str, default: str) -> str:
 
 
 def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
-    """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into a DATABASES entry."""
-    parts = urlsplit(url)
+    """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into a DATABASES entry.
+
+    A PostgreSQL URL may list several hosts (``@db1:5432,db2:5432/name``): HOST and PORT then
+    hold comma-separated lists, which Django hands to psycopg and psycopg tries in order. With
+    ``?target_session_attrs=read-write`` it skips a standby, so that after a failover the web and
+    worker processes find the promoted replica by themselves (docs/deployment.md).
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unbalanced [ or ] around an IPv6 host
+        raise ConfigError(f"DATABASE_URL={url!r} cannot be read: {exc}") from None
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         # sqlite:///relative/path and sqlite:////absolute/path, as dj-database-url reads them.
@@ -123,18 +134,72 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
                 options[key] = _prepare_threshold(value)
             else:
                 options[key] = value
+        user, password, hosts, ports = _postgres_netloc(parts.netloc, url)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
+            "USER": user,
+            "PASSWORD": password,
+            "HOST": ",".join(hosts),
+            # One port per host; an empty one is libpq's default, and no port at all stays "".
+            "PORT": ",".join(ports) if any(ports) else "",
             "OPTIONS": options,
         }
     raise ConfigError(
         f"DATABASE_URL scheme {scheme!r} is not supported (use postgres:// or sqlite:///)"
     )
+
+
+# DATABASE_URL options that psycopg reads and libpq's own tools (pg_dump, psql) do not know.
+PSYCOPG_ONLY_OPTIONS = frozenset({"server_side_binding", "prepare_threshold"})
+
+
+def libpq_conninfo(database: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """A PostgreSQL DATABASES entry as a libpq connection string for pg_dump, pg_restore and
+    psql, and the environment that carries its password: in a PGPASSWORD variable, never on a
+    command line, which any user of the machine can read with `ps`."""
+    params = {
+        "dbname": database["NAME"],
+        "user": database["USER"],
+        "host": database["HOST"],
+        "port": database["PORT"],
+        **{k: v for k, v in database["OPTIONS"].items() if k not in PSYCOPG_ONLY_OPTIONS},
+    }
+    conninfo = " ".join(
+        f"{key}={_conninfo_quote(str(value))}" for key, value in params.items() if value != ""
+    )
+    password = str(database["PASSWORD"])
+    return conninfo, {"PGPASSWORD": password} if password else {}
+
+
+def _conninfo_quote(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
+
+
+def _postgres_netloc(netloc: str, url: str) -> tuple[str, str, list[str], list[str]]:
+    """``user:pass@host1:5432,[::1]:5433`` as (user, password, hosts, ports).
+
+    Parsed by hand: urlsplit reads one host only, and a port list makes its `port` raise.
+    """
+    userinfo, _, hostlist = netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    hosts: list[str] = []
+    ports: list[str] = []
+    for entry in hostlist.split(",") if hostlist else []:
+        if entry.startswith("["):
+            host, bracket, rest = entry[1:].partition("]")
+            if not bracket or (rest and not rest.startswith(":")):
+                raise ConfigError(f"DATABASE_URL={url!r}: cannot read the host {entry!r}")
+            port = rest[1:]
+        else:
+            host, _, port = entry.partition(":")
+        if not host or (port and not (port.isdigit() and 0 < int(port) < 65536)):
+            raise ConfigError(f"DATABASE_URL={url!r}: cannot read the host {entry!r}")
+        # Percent-encoded, a host may be a socket directory (%2Fvar%2Frun%2Fpostgresql).
+        hosts.append(unquote(host))
+        ports.append(port)
+    return unquote(user), unquote(password), hosts, ports
 
 
 def _prepare_threshold(value: str) -> int | None:

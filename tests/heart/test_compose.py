@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from heart.env import parse_database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (ROOT / "heart" / "settings.py").read_text()
 
@@ -22,7 +24,7 @@ def env_names_read_by_settings() -> set[str]:
 
 def test_it_has_the_production_services_with_health_checks():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "postgres-replica", "redis", "web", "worker", "beat"}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -43,7 +45,7 @@ def test_it_passes_only_settings_the_project_reads():
         assert set(env) <= known, f"{name} sets variables settings.py ignores: {set(env) - known}"
         assert env["DEBUG"] == "0"
         assert env["DATABASE_URL"].startswith("postgres://")
-        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert "@postgres:5432,postgres-replica:5432/" in env["DATABASE_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:6379")
         assert "SECRET_KEY" in env and "ALLOWED_HOSTS" in env
 
@@ -70,3 +72,62 @@ def test_it_copies_every_package_of_the_project_into_the_image():
     }
     copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, re.M))
     assert packages <= copied, f"not copied into the image: {sorted(packages - copied)}"
+
+
+def interpolated(value: str) -> str:
+    """A compose value with each ${NAME:?message} or ${NAME:-default} given a stand-in."""
+    return re.sub(r"\$\{(\w+)[^}]*\}", lambda m: f"stand-in-{m[1].lower()}", value)
+
+
+def bind_mounts(service: dict) -> dict[str, str]:
+    """The service's files from this repository, by where they appear in the container."""
+    mounts = [volume.split(":") for volume in service["volumes"] if volume.startswith("./")]
+    return {host: container for host, container, *_mode in mounts}
+
+
+def server_flags(service: dict) -> list[str]:
+    command = service["command"]
+    return command[command.index("postgres") + 1 :]
+
+
+def test_it_connects_the_processes_to_whichever_database_host_accepts_writes():
+    for name in ("web", "worker", "beat"):
+        url = interpolated(compose()["services"][name]["environment"]["DATABASE_URL"])
+        db = parse_database_url(url, base_dir=ROOT)
+        # Listed in order, the primary first; psycopg skips a host that refuses writes.
+        assert (db["HOST"], db["PORT"]) == ("postgres,postgres-replica", "5432,5432")
+        assert db["OPTIONS"]["target_session_attrs"] == "read-write"
+        # A machine that is gone does not answer at all: give up on it within seconds.
+        assert 0 < int(db["OPTIONS"]["connect_timeout"]) <= 10
+
+
+def test_it_runs_a_replica_that_copies_the_primary_on_first_start():
+    services = compose()["services"]
+    primary, replica = services["postgres"], services["postgres-replica"]
+    # Streaming replication needs the same major version on both machines.
+    assert replica["image"] == primary["image"]
+    assert replica["environment"]["PRIMARY_HOST"] == "postgres"
+    assert replica["depends_on"]["postgres"]["condition"] == "service_healthy"
+    mounts = bind_mounts(replica)
+    assert mounts["./deploy/postgres/replica-entrypoint.sh"] == replica["entrypoint"][-1]
+    assert replica["command"][:2] == ["docker-entrypoint.sh", "postgres"]
+    # Its own volume: a replica sharing the primary's disk would die with it.
+    data = {volume.split(":")[0] for volume in replica["volumes"]} & set(compose()["volumes"])
+    assert data == {"pgreplica"}
+    # Promoted, it runs with the primary's WAL settings (ready for the next standby).
+    assert set(server_flags(primary)) <= set(server_flags(replica))
+    assert "hot_standby=on" in server_flags(replica)
+
+
+def test_it_sets_the_primary_up_for_replication_when_it_creates_the_cluster():
+    primary = compose()["services"]["postgres"]
+    script = bind_mounts(primary)["./deploy/postgres/primary-replication.sh"]
+    assert script.startswith("/docker-entrypoint-initdb.d/") and script.endswith(".sh")
+    assert "wal_level=replica" in server_flags(primary)
+    assert any(flag.startswith("max_slot_wal_keep_size=") for flag in server_flags(primary))
+    for name in ("postgres", "postgres-replica"):
+        password = compose()["services"][name]["environment"]["REPLICATION_PASSWORD"]
+        assert password.startswith("${REPLICATION_PASSWORD:?"), name
+    for name in ("postgres", "postgres-replica"):
+        for path in bind_mounts(compose()["services"][name]):
+            assert (ROOT / path).is_file(), f"{name} mounts {path}, which does not exist"

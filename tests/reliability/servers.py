@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -49,16 +50,20 @@ class PrivatePostgres:
 
     directory: Path
     port: int
+    # Extra server settings, "name=value" each, given to every start as -c flags.
+    settings: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/fifth"
 
-    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         command = list(args)
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
         if result.returncode != 0:
             raise subprocess.CalledProcessError(
                 result.returncode, command, result.stdout, result.stderr
@@ -77,7 +82,12 @@ class PrivatePostgres:
             "-l",
             str(self.directory / "log"),
             "-o",
-            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+            " ".join(
+                [
+                    f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+                    *(f"-c {shlex.quote(setting)}" for setting in self.settings),
+                ]
+            ),
             *options,
             action,
         )
@@ -90,6 +100,14 @@ class PrivatePostgres:
 
     def restart(self) -> None:
         self._pg_ctl("restart", "-m", "fast")
+
+    def kill(self) -> None:
+        """Stop as a lost machine stops: no checkpoint, no goodbye to clients or standbys."""
+        self._pg_ctl("stop", "-m", "immediate")
+
+    def promote(self) -> None:
+        """Make a standby the primary; returns once it accepts writes."""
+        self._pg_ctl("promote")
 
 
 @contextlib.contextmanager
