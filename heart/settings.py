@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A NUL in the path, a query parameter or a form field: 400 naming the field, before any
+    # view, query or audit entry sees it (web/input_guard.py).
+    "web.input_guard.InputGuardMiddleware",
     # Who changed users and permissions, from where; refusals (403) as `denied` entries.
     "access.audit_signals.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
