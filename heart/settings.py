@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After the static files: every other response is no-store unless its view says otherwise
+    # (web/no_store.py), so that no page or API answer outlives a sign-out in a cache.
+    "web.no_store.NoStoreMiddleware",
     # Early, so it also catches a failure to load the session or the user.
     "heart.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
