@@ -140,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The PostgreSQL role the web and worker processes connect as, when `migrate` runs as the
+# tables' owner (access/db_roles.py): each migrate grants it what the console needs, and on
+# the audit log only SELECT and INSERT. Empty: the console connects as the owner.
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "").strip()
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip() or None
 if REDIS_URL:
