@@ -13,9 +13,7 @@ urlpatterns = [
     path("audit/", access_views.audit_log, name="audit_log"),
     path("dashboards/", include("dashboards.urls")),
     path("accounts/", access_views.account, name="account"),
-    path(
-        "accounts/token/revoke/", access_views.account_token_revoke, name="account_token_revoke"
-    ),
+    path("accounts/token/revoke/", access_views.account_token_revoke, name="account_token_revoke"),
     path("accounts/login/", access_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", access_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", include("dispatch.urls")),
