@@ -28,6 +28,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -48,12 +49,13 @@ ADDRESS = "address"
 def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The username as axes stores it (AXES_USERNAME_CALLABLE): cut to the longest username
     there can be, so that a 300-character attempt is one more failed login, not a 500."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    # The field axes reads (AXES_USERNAME_FORM_FIELD): the user model's, `username`.
+    field = get_user_model().USERNAME_FIELD
     raw = credentials.get(field) if credentials else request.POST.get(field)
     return None if raw is None else str(raw)[:USERNAME_MAX]
 
 
-def login_refused(request: HttpRequest, username: str) -> None:
+def login_refused(request: HttpRequest | None, username: str) -> None:
     """A sign-in refused before the password was checked (a username no account can have):
     a failed login like any other, counted against the address and written to the audit log."""
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)

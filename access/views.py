@@ -74,7 +74,8 @@ class LogoutView(auth_views.LogoutView):
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     """The signed-in user's page: their roles, and their API token with when it expires."""
-    token = Token.objects.filter(user=request.user).first()
+    user: Any = request.user  # signed in: LoginRequiredMiddleware
+    token = Token.objects.filter(user=user).first()
     return render(
         request,
         "access/account.html",
