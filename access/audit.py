@@ -10,15 +10,7 @@ from django.utils import timezone
 
 from access.models import AuditEntry
 from background.rows import instance_insert
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    # Behind the reverse proxy of docker-compose only REMOTE_ADDR is trusted; gunicorn sets it
-    # from the proxy's forwarded header when FORWARDED_ALLOW_IPS allows.
-    address = request.META.get("REMOTE_ADDR") or None
-    return address
+from web.addresses import client_address
 
 
 def audit_record(

@@ -61,11 +61,14 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any) -> None:
+    tried = str(credentials.get("username", ""))
     audit_record(
         action="login",
         outcome=AuditEntry.Outcome.FAILURE,
-        username=str(credentials.get("username", ""))[:150],
+        username=tried[:150],
         request=request,
+        # A username no account can have is kept cut; how long it was says what was tried.
+        detail={"username_length": len(tried)} if len(tried) > 150 else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -67,3 +68,14 @@ def audit_search(
             else:
                 entries = entries.filter(**{lookup: instant})
     return entries, errors
+
+
+def lockout_alert_current() -> AuditEntry | None:
+    """The latest alert that many accounts locked at once (access/login_throttle.py), while
+    the lockout window it speaks of lasts."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return (
+        AuditEntry.objects.filter(action="login.lockout_alert", at__gte=since)
+        .order_by("-at", "-id")
+        .first()
+    )

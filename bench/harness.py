@@ -136,7 +136,10 @@ def ensure_token_user(
     if missing:
         raise ValueError(f"unknown roles {sorted(missing)}: migrate first, or check access.roles")
     user.groups.set(groups)
-    token, _ = Token.objects.get_or_create(user=user)
+    # A fresh token each run: tokens expire after API_TOKEN_HOURS (access/token_auth.py), and
+    # the bench database outlives a shift.
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
     connection.close()
     return str(token.key)
 

@@ -30,6 +30,10 @@ ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1"]
 # Plain http on loopback: a redirect to https would measure nothing but the redirect.
 SECURE_SSL_REDIRECT = False
+# The benchmarks drive many clients through one token: they measure the call path, not the
+# API's throttles (tests/access/test_throttles.py tests those).
+API_CREATE_THROTTLE_RATE = None
+API_TOKEN_THROTTLE_RATE = None
 
 LOGGING = {
     "version": 1,

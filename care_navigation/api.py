@@ -13,17 +13,19 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, throttle_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.api_throttles import THROTTLED, CreateThrottle
 from care_navigation import selectors, services
 from care_navigation.models import (
     SENSITIVE_NEED,
     Case,
     CaseExtension,
     CaseNeed,
+    NeedRequest,
     Referral,
     Service,
 )
@@ -33,6 +35,7 @@ from care_navigation.serializers import (
     CaseSerializer,
     ContactCreateSerializer,
     ContactSerializer,
+    NeedRequestSentSerializer,
     NotificationReadSerializer,
     NotificationSerializer,
     ReferralCreateSerializer,
@@ -46,6 +49,10 @@ from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 DENIED = OpenApiResponse(description="Not a navigator or supervisor")
 NOT_YOURS = OpenApiResponse(description="No such case, or it is another navigator's")
+NEED_REQUEST_SENT = (
+    "The person already has an open case that is not yours: your needs were sent to its "
+    "navigator as a request."
+)
 
 
 def _require_caseload(request: Request) -> None:
@@ -126,10 +133,20 @@ def _detail_response(request: Request, case: Case, *, status: int = http.HTTP_20
 @extend_schema(
     methods=["POST"],
     summary="Open a case from a call (the person consented)",
+    description="When the person already has an open case that is not the caller's, nothing "
+    "is written to it: the needs go to its navigator as a request (202), who accepts or "
+    "declines it on the case page.",
     request=CaseCreateSerializer,
-    responses={201: CaseDetailSerializer, 400: ERRORS, 403: DENIED},
+    responses={
+        201: CaseDetailSerializer,
+        202: NeedRequestSentSerializer,
+        400: ERRORS,
+        403: DENIED,
+        429: THROTTLED,
+    },
 )
 @api_view(["GET", "POST"])
+@throttle_classes([CreateThrottle])
 def cases(request: Request) -> Response:
     _require_caseload(request)
     if request.method == "POST":
@@ -193,11 +210,11 @@ def _case_create(request: Request) -> Response:
         )
     except ValidationError as exc:
         return _bad(exc)
-    if not selectors.cases_visible_to(request.user).filter(pk=case.pk).exists():
-        # A supervisor sees it anyway; this is a navigator whose call joined someone's case.
+    if isinstance(case, NeedRequest):
+        # Another navigator's case: nothing of it is told, not even its id.
         return Response(
-            {"id": case.pk, "detail": "joined the person's open case of another navigator"},
-            status=http.HTTP_201_CREATED,
+            NeedRequestSentSerializer({"detail": NEED_REQUEST_SENT, "need_request": case.pk}).data,
+            status=http.HTTP_202_ACCEPTED,
         )
     return _detail_response(request, case, status=http.HTTP_201_CREATED)
 
@@ -215,9 +232,10 @@ def case_detail(request: Request, case_id: int) -> Response:
 @extend_schema(
     summary="Log a contact attempt",
     request=ContactCreateSerializer,
-    responses={201: ContactSerializer, 400: ERRORS, 403: DENIED, 404: NOT_YOURS},
+    responses={201: ContactSerializer, 400: ERRORS, 403: DENIED, 404: NOT_YOURS, 429: THROTTLED},
 )
 @api_view(["POST"])
+@throttle_classes([CreateThrottle])
 def case_contacts(request: Request, case_id: int) -> Response:
     case = selectors.case_get_for(
         user=request.user, case_id=case_id, request=request._request, purpose="write"
@@ -236,9 +254,10 @@ def case_contacts(request: Request, case_id: int) -> Response:
 @extend_schema(
     summary="Refer the person to a service for a need",
     request=ReferralCreateSerializer,
-    responses={201: ReferralSerializer, 400: ERRORS, 403: DENIED, 404: NOT_YOURS},
+    responses={201: ReferralSerializer, 400: ERRORS, 403: DENIED, 404: NOT_YOURS, 429: THROTTLED},
 )
 @api_view(["POST"])
+@throttle_classes([CreateThrottle])
 def case_referrals(request: Request, case_id: int) -> Response:
     case = selectors.case_get_for(
         user=request.user, case_id=case_id, request=request._request, purpose="write"

@@ -83,6 +83,11 @@ class ExtendForm(_Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class NeedRequestForm(_Form):
+    id_prefix = "need-request"
+    decision = forms.ChoiceField(choices=[("accept", "Add these needs"), ("decline", "Decline")])
+
+
 class AssignForm(_Form):
     id_prefix = "assign"
     navigator = forms.ModelChoiceField(queryset=get_user_model().objects.none())

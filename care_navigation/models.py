@@ -290,6 +290,8 @@ class Notification(models.Model):
         UNABLE_TO_REACH = "unable_to_reach", "Unable to reach"
         CLOSING_SOON = "closing_soon", "Closing soon"
         CLOSED = "closed", "Closed"
+        # Another navigator asked for needs on this case (NeedRequest); raised again with each.
+        NEED_REQUEST = "need_request", "Needs requested by another navigator"
 
     # No index of its own: the unique (case, kind) index serves lookups by case. No database
     # constraint either: the sweep writes these rows only by INSERT ... SELECT from the case
@@ -313,6 +315,51 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for case {self.case_id}"
+
+
+class NeedRequest(models.Model):
+    """Needs a navigator asked for on a person's open case that is not theirs to read.
+
+    A person has one open case, and only its navigator or a supervisor writes to it: a navigator
+    who opens a case for someone already in another navigator's care learns only that their
+    request went to that case's navigator, who accepts it (the needs join the case) or declines
+    it on the case page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="need_requests")
+    needs = models.JSONField(default=list)  # need codes, checked against NEED_CODES
+    call = models.ForeignKey(
+        "dispatch.Call",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.needs)} requested on case {self.case_id} ({self.status})"
 
 
 # Supervisors see these for every case; the assigned navigator sees every kind for theirs.

@@ -36,6 +36,7 @@ from care_navigation.models import (
     Case,
     CaseNeed,
     ContactAttempt,
+    NeedRequest,
     Notification,
     NotificationRead,
     Referral,
@@ -346,6 +347,8 @@ class CaseDetail:
     overdue: bool
     days_left: int
     shows_substance_use: bool
+    # Other navigators' requests for needs on this case, still to be decided.
+    need_requests: list[NeedRequest] = field(default_factory=list)
 
 
 def person_timeline(*, person: Person, limit: int = 100) -> list[TimelineEntry]:
@@ -472,6 +475,11 @@ def case_detail(*, case: Case, user: Any, request: HttpRequest | None = None) ->
         and case.first_contact_due <= now,
         days_left=max(0, math.ceil((case.closes_at - now).total_seconds() / 86400)),
         shows_substance_use=shows_substance_use,
+        need_requests=list(
+            NeedRequest.objects.filter(case=case, status=NeedRequest.Status.PENDING)
+            .select_related("requested_by")
+            .order_by("requested_at", "id")
+        ),
     )
 
 

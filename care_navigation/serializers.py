@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from care_navigation.models import NEEDS, Case, ContactAttempt, Notification, Referral
 from web.http import MAX_ID
+from web.serializers import StrictSerializer
 
 
 class PersonRefSerializer(serializers.Serializer):
@@ -122,7 +123,7 @@ class CaseDetailSerializer(CaseSerializer):
     failed_attempts_in_row = serializers.IntegerField()
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(StrictSerializer):
     call = serializers.IntegerField(help_text="The call the case comes from")
     needs = serializers.ListField(
         child=serializers.ChoiceField(choices=NEEDS), allow_empty=False, max_length=8
@@ -141,7 +142,12 @@ class CaseCreateSerializer(serializers.Serializer):
         return value
 
 
-class ContactCreateSerializer(serializers.Serializer):
+class NeedRequestSentSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    need_request = serializers.IntegerField(help_text="The request's id")
+
+
+class ContactCreateSerializer(StrictSerializer):
     channel = serializers.ChoiceField(choices=ContactAttempt.Channel.choices)
     reached = serializers.BooleanField()
     declined = serializers.BooleanField(
@@ -156,7 +162,7 @@ class ContactCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(StrictSerializer):
     need = serializers.ChoiceField(choices=NEEDS)
     service = serializers.IntegerField(
         required=False, allow_null=True, help_text="A service of the directory"
@@ -174,7 +180,7 @@ class ReferralCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReferralUpdateSerializer(serializers.Serializer):
+class ReferralUpdateSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Referral.Status.choices, required=False)
     scheduled_for = serializers.DateTimeField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
@@ -193,7 +199,7 @@ class NotificationSerializer(serializers.Serializer):
     read = serializers.BooleanField(source="is_read")
 
 
-class NotificationReadSerializer(serializers.Serializer):
+class NotificationReadSerializer(StrictSerializer):
     ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
     )

@@ -34,6 +34,7 @@ from care_navigation.models import (
     CaseNote,
     ClearingReferral,
     ContactAttempt,
+    NeedRequest,
     Notification,
     NotificationRead,
     Referral,
@@ -277,12 +278,14 @@ def case_open_from_call(
     date_of_birth: date | None = None,
     phone: str = "",
     request: HttpRequest | None = None,
-) -> Case:
+) -> Case | NeedRequest:
     """A navigator opens a case from a call (the person has agreed to navigation).
 
     The person is the one given, else the call's, else a new one from the details (matches are
     suggested on the case page). A navigator opening it takes it; a supervisor's goes to the
-    least loaded navigator.
+    least loaded navigator. When the person already has an open case, the needs join it if
+    `by` may work on it (their own, or a supervisor); otherwise nothing is written to it and a
+    NeedRequest goes to its navigator, which is returned instead of the case.
     """
     with transaction.atomic():
         cleaned = _clean_needs(needs)
@@ -297,6 +300,12 @@ def case_open_from_call(
             )
         else:
             needs_review = False
+        now = timezone.now()
+        existing = Case.objects.filter(person=person, status=Case.Status.OPEN).first()
+        if existing is not None and not _may_work_on(by, existing):
+            return _need_request(
+                case=existing, by=by, call=call, needs=cleaned, request=request, now=now
+            )
         is_navigator = roles.NAVIGATOR in roles.user_roles(by)
         return _case_create(
             person=person,
@@ -307,8 +316,73 @@ def case_open_from_call(
             navigator=by if is_navigator else navigator_least_loaded(),
             person_needs_review=needs_review,
             request=request,
-            now=timezone.now(),
+            now=now,
         )
+
+
+def _may_work_on(by: Any, case: Case) -> bool:
+    """What care_navigation.selectors.cases_visible_to lets `by` read: their own cases, or all
+    of them for a supervisor."""
+    return bool(by.has_perm("care_navigation.view_all_cases")) or (
+        case.navigator_id is not None and case.navigator_id == by.pk
+    )
+
+
+def _need_request(
+    *,
+    case: Case,
+    by: Any,
+    call: Call | None,
+    needs: list[str],
+    request: HttpRequest | None,
+    now: datetime,
+) -> NeedRequest:
+    asked = NeedRequest.objects.create(
+        case=case, needs=needs, call=call, requested_by=by, requested_at=now
+    )
+    # One notification per case and kind: a new request makes it new and unread again.
+    raised = Notification.objects.filter(case=case, kind=Notification.Kind.NEED_REQUEST)
+    if raised.update(created_at=now):
+        NotificationRead.objects.filter(notification__in=raised).delete()
+    else:
+        _notify(case.pk, Notification.Kind.NEED_REQUEST, now)
+    audit_record(
+        action="case.need_request",
+        user=by,
+        obj=case,
+        request=request,
+        detail={"request": asked.pk, "needs": needs, "call": call.pk if call else None},
+    )
+    return asked
+
+
+def need_request_decide(
+    *, need_request: NeedRequest, by: Any, accept: bool, request: HttpRequest | None = None
+) -> NeedRequest:
+    """The case's navigator (or a supervisor) accepts another navigator's request, and its
+    needs join the open case, or declines it. A request is decided once."""
+    with transaction.atomic():
+        asked = NeedRequest.objects.select_for_update().get(pk=need_request.pk)
+        if asked.status != NeedRequest.Status.PENDING:
+            raise ValidationError({"decision": [f"this request was {asked.status} already"]})
+        case = _locked(asked.case)
+        now = timezone.now()
+        added: list[str] = []
+        if accept:
+            _require_open(case)
+            added = _add_needs(case, list(asked.needs), by=by, now=now)
+        asked.status = NeedRequest.Status.ACCEPTED if accept else NeedRequest.Status.DECLINED
+        asked.decided_by = _actor(by)
+        asked.decided_at = now
+        asked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            action=f"case.need_request_{'accept' if accept else 'decline'}",
+            user=by,
+            obj=case,
+            request=request,
+            detail={"request": asked.pk, "needs_added": added},
+        )
+    return asked
 
 
 def _require_open(case: Case) -> None:

@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/<int:case_id>/needs/", views.need_add, name="need_add"),
     path("cases/<int:case_id>/referrals/", views.referral_add, name="referral_add"),
     path("cases/<int:case_id>/notes/", views.note_add, name="note_add"),
+    path(
+        "cases/<int:case_id>/need-requests/<int:request_id>/",
+        views.need_request_decide,
+        name="need_request_decide",
+    ),
     path("cases/<int:case_id>/extend/", views.case_extend, name="case_extend"),
     path("cases/<int:case_id>/assign/", views.case_assign, name="case_assign"),
     path("cases/<int:case_id>/claim/", views.case_claim, name="case_claim"),

@@ -19,6 +19,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import (
     conditional_page,
     require_GET,
@@ -35,18 +36,23 @@ from care_navigation.forms import (
     ContactForm,
     ExtendForm,
     NeedForm,
+    NeedRequestForm,
     NoteForm,
     PersonConfirmForm,
     ReferralForm,
     ReferralStatusForm,
     ServiceSearchForm,
 )
-from care_navigation.models import Case, Referral, Service
+from care_navigation.models import Case, NeedRequest, Referral, Service
 from dispatch.models import Call
 from people.models import Person
 from web.http import id_or_none
 
 WORK = "care_navigation.work_caseload"
+NEED_REQUEST_SENT = (
+    "This person already has an open case that is not yours: your needs were sent to its "
+    "navigator as a request."
+)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -237,6 +243,24 @@ def referral_change(request: HtmxHttpRequest, referral_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required(WORK, raise_exception=True)
+def need_request_decide(request: HtmxHttpRequest, case_id: int, request_id: int) -> HttpResponse:
+    """Another navigator's request for needs on this case: its navigator adds them or not."""
+
+    def act(case: Case, data: dict[str, Any]) -> str:
+        asked = NeedRequest.objects.filter(pk=request_id, case=case).first()
+        if asked is None:
+            raise Http404("no such request on this case")
+        accept = data["decision"] == "accept"
+        services.need_request_decide(
+            need_request=asked, by=request.user, accept=accept, request=request
+        )
+        return "Needs added to the case." if accept else "Request declined."
+
+    return _case_post(request, case_id, NeedRequestForm(request.POST), "need_request", act)
+
+
+@require_POST
+@permission_required(WORK, raise_exception=True)
 def note_add(request: HtmxHttpRequest, case_id: int) -> HttpResponse:
     def act(case: Case, data: dict[str, Any]) -> str:
         services.note_add(case=case, by=request.user, text=data["text"], request=request)
@@ -348,10 +372,11 @@ def case_new(request: HtmxHttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _errors_into(form, exc)
             else:
+                if isinstance(case, NeedRequest):
+                    messages.info(request, NEED_REQUEST_SENT)
+                    return _go(request, reverse("care_navigation:caseload"))
                 messages.success(request, f"Case {case.pk} is open for {case.person.name}.")
-                visible = selectors.cases_visible_to(request.user).filter(pk=case.pk).exists()
-                target = reverse("care_navigation:case", args=[case.pk])
-                return _go(request, target if visible else reverse("care_navigation:caseload"))
+                return _go(request, reverse("care_navigation:case", args=[case.pk]))
     status = 400 if request.method == "POST" else 200
     return render(
         request, "care_navigation/case_new.html", {"form": form, "call": call}, status=status
@@ -403,6 +428,7 @@ def notifications_read(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_control(private=True, no_cache=True)  # a count: revalidated, never from a shared cache
 @conditional_page
 def notification_badge(request: HtmxHttpRequest) -> HttpResponse:
     """The header's unread count, polled by htmx; 304 while it has not changed."""

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
+from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
 from dispatch.models import Call, Unit
 from dispatch.serializers import (
@@ -101,6 +102,7 @@ IDEMPOTENCY = OpenApiParameter(
         200: CallCreatedSerializer,
         400: OpenApiResponse(description="Field errors"),
         409: OpenApiResponse(description="Idempotency-Key reused for another call"),
+        429: THROTTLED,
     },
     summary="Log a call: it is triaged and queued",
 )
@@ -115,6 +117,7 @@ IDEMPOTENCY = OpenApiParameter(
     ],
 )
 @api_view(["GET", "POST"])
+@throttle_classes([CreateThrottle])
 def calls(request: Request) -> Response:
     if request.method == "GET":
         _require_any(request, "dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")

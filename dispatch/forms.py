@@ -38,6 +38,17 @@ def _answer_field(name: str) -> forms.ChoiceField:
     return forms.ChoiceField(choices=choices, required=False, label=QUESTIONS[name])
 
 
+class IntakeContextForm(forms.Form):
+    """What the side panel reads of the intake form while it fills: the place and the person.
+    Its numbers are the intake form's own fields, so a latitude of ``inf`` or ``1e400`` is an
+    error by field here as it is on saving, never a distance computed from infinity."""
+
+    address = forms.CharField(required=False)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
+    caller_name = forms.CharField(required=False)
+
+
 class IntakeForm(forms.Form):
     call_type = forms.CharField(max_length=120, label="Call type")
     address = forms.CharField(max_length=200, required=False)

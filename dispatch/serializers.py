@@ -11,6 +11,7 @@ from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
+from web.serializers import StrictSerializer
 
 
 class AnswersField(serializers.DictField):
@@ -29,7 +30,7 @@ class AnswersField(serializers.DictField):
         return {k: v for k, v in value.items() if v}
 
 
-class CallCreateSerializer(serializers.Serializer):
+class CallCreateSerializer(StrictSerializer):
     call_type = serializers.CharField(max_length=120)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
@@ -183,20 +184,20 @@ class UnitSerializer(serializers.ModelSerializer):
         return open_assignments[0].call_id if open_assignments else None
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(StrictSerializer):
     unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
-class UnitStatusSerializer(serializers.Serializer):
+class UnitStatusSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Unit.Status.choices)
 
 
-class FeltSafeSerializer(serializers.Serializer):
+class FeltSafeSerializer(StrictSerializer):
     responder = serializers.IntegerField(min_value=1)
     safe = serializers.BooleanField()
 
 
-class ReferralSerializer(serializers.Serializer):
+class ReferralSerializer(StrictSerializer):
     consent = serializers.BooleanField()
     needs = serializers.ListField(
         child=serializers.ChoiceField(choices=NEEDS), required=False, default=list
@@ -208,7 +209,7 @@ class ReferralSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
-class ClearSerializer(serializers.Serializer):
+class ClearSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(choices=DISPOSITIONS)
     felt_safe = FeltSafeSerializer(many=True, required=False, default=list)
     referral = ReferralSerializer(required=False, allow_null=True)

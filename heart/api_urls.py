@@ -1,6 +1,5 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from access import api as access_api
 from care_navigation import api as care_api
@@ -14,7 +13,7 @@ docs_view = SpectacularSwaggerSplitView.as_view(
 
 urlpatterns = [
     path("", views.api_root, name="api-root"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", access_api.token_obtain, name="api-token"),
     path("me/", access_api.me, name="api-me"),
     path("calls/", dispatch_api.calls, name="api-calls"),
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),

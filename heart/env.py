@@ -222,3 +222,18 @@ def check_redis_url(url: str) -> str:
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
         raise ConfigError(f"REDIS_URL={url!r} is not a redis:// or rediss:// URL with a host")
     return url
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate such as ``10/min`` (periods s, min, hour, day); ``off`` or an empty
+    value turns the throttle off (None)."""
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() in {"", "off", "none"}:
+        return None
+    count, _, period = raw.partition("/")
+    if not (count.isascii() and count.isdigit() and int(count) > 0 and period in _RATE_PERIODS):
+        raise ConfigError(f"{name}={raw!r} is not a rate like 10/min (or off)")
+    return raw

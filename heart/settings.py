@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 from heart.env import (
@@ -13,6 +14,7 @@ from heart.env import (
     env_float,
     env_int,
     env_list,
+    env_rate,
     env_str,
     env_timezone,
     parse_database_url,
@@ -35,6 +37,18 @@ else:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies whose forwarded header names the client (web/addresses.py): their
+# addresses or networks, and the header they set (X-Forwarded-For, X-Real-IP). Without both,
+# the client is the peer's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "").strip()
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ConfigError(f"TRUSTED_PROXIES: {_proxy!r} is not an address or network") from None
+if CLIENT_ADDRESS_HEADER and not TRUSTED_PROXIES:
+    raise ConfigError("CLIENT_ADDRESS_HEADER needs TRUSTED_PROXIES: the proxies that set it")
 DEPARTMENT_NAME = env_str("DEPARTMENT_NAME", "Community Safety Department")
 TIME_ZONE = env_timezone("TIME_ZONE", "America/New_York")
 USE_TZ = True
@@ -74,6 +88,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After the static files: every other response is no-store unless its view says otherwise
+    # (web/no_store.py), so that no page or API answer outlives a sign-out in a cache.
+    "web.no_store.NoStoreMiddleware",
     # Early, so it also catches a failure to load the session or the user.
     "heart.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A NUL in the path, a query parameter or a form field: 400 naming the field, before any
+    # view, query or audit entry sees it (web/input_guard.py).
+    "web.input_guard.InputGuardMiddleware",
     # Who changed users and permissions, from where; refusals (403) as `denied` entries.
     "access.audit_signals.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The PostgreSQL role the web and worker processes connect as, when `migrate` runs as the
+# tables' owner (access/db_roles.py): each migrate grants it what the console needs, and on
+# the audit log only SELECT and INSERT. Empty: the console connects as the owner.
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "").strip()
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip() or None
 if REDIS_URL:
@@ -146,15 +170,25 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "access.auth_backends.RoleModelBackend",
 ]
-# Lockout after 5 failed logins for 10 minutes, per username (a shared 911 floor sits behind one
-# address, so locking by IP would lock out every call-taker at once).
+# Sign-in throttling (access/login_throttle.py): 5 failed logins lock an account from the
+# address they came from, for 10 minutes; 20 failures from one address across any accounts
+# pause sign-in from that address. A 911 floor shares one address, and a lock by username
+# alone let anyone lock anyone out.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 10, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for the IP in the lockout key; see above for why it is left out on purpose.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "access.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "access.login_throttle.lockout_response"
+AXES_USERNAME_CALLABLE = "access.login_throttle.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "web.addresses.client_address"
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+if LOGIN_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ConfigError("LOGIN_ADDRESS_FAILURE_LIMIT must not be below LOGIN_FAILURE_LIMIT")
+# Supervisors are alerted when this many accounts lock within one lockout window.
+LOGIN_LOCKOUT_ALERT_ACCOUNTS = env_int("LOGIN_LOCKOUT_ALERT_ACCOUNTS", 3, minimum=1)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# A lock lasts its 10 minutes from when it fell: attempts during it neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -212,10 +246,18 @@ SECURE_CSP = {
 # deactivated user or a changed role takes effect within this time (access/api_auth.py).
 API_TOKEN_CACHE_SECONDS = env_float("API_TOKEN_CACHE_SECONDS", 5.0)
 
+# API tokens (access/token_auth.py): valid for one shift from when they were issued; asking
+# for a token again after that issues a new one. Revoked from the user's account page, the
+# admin's user page, or on signing out when asked.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12, minimum=1)
+# DRF throttles (access/api_throttles.py): 429 with Retry-After past the rate; "off" disables.
+API_TOKEN_THROTTLE_RATE = env_rate("API_TOKEN_THROTTLE_RATE", "10/min")  # per client address
+API_CREATE_THROTTLE_RATE = env_rate("API_CREATE_THROTTLE_RATE", "600/min")  # per user
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "access.api_auth.TokenAuthentication",
+        "access.token_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

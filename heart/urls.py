@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from access import views as access_views
@@ -13,8 +12,10 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("audit/", access_views.audit_log, name="audit_log"),
     path("dashboards/", include("dashboards.urls")),
+    path("accounts/", access_views.account, name="account"),
+    path("accounts/token/revoke/", access_views.account_token_revoke, name="account_token_revoke"),
     path("accounts/login/", access_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", access_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", include("dispatch.urls")),
     path("care/", include("care_navigation.urls")),
     path("admin/", admin.site.urls),

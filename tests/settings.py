@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests change roles and tokens and call the API at once: no reuse of a token's user.
 # (tests/access/test_api_auth.py tests the reuse with its own setting.)
 API_TOKEN_CACHE_SECONDS = 0.0
+
+# Throttles count in the shared cache, across tests; tests/access/test_throttles.py turns them on.
+API_TOKEN_THROTTLE_RATE = None
+API_CREATE_THROTTLE_RATE = None

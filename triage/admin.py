@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from access.admin_audit import AuditedModelAdmin
 from triage.models import CallType, CallTypeMapping, RuleSet, ServiceSchedule
 
 
 @admin.register(CallType)
-class CallTypeAdmin(admin.ModelAdmin):
+class CallTypeAdmin(AuditedModelAdmin):
     list_display = ["code", "label", "family", "default_priority", "active"]
     list_filter = ["family", "active"]
     search_fields = ["code", "label"]
 
 
 @admin.register(CallTypeMapping)
-class CallTypeMappingAdmin(admin.ModelAdmin):
+class CallTypeMappingAdmin(AuditedModelAdmin):
     list_display = ["source", "external_label", "call_type"]
     list_filter = ["source"]
     search_fields = ["external_label", "call_type__code"]
@@ -19,7 +20,7 @@ class CallTypeMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceSchedule)
-class ServiceScheduleAdmin(admin.ModelAdmin):
+class ServiceScheduleAdmin(AuditedModelAdmin):
     list_display = ["service", "weekday", "start", "end"]
     list_filter = ["service", "weekday"]
 

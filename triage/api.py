@@ -24,6 +24,7 @@ from triage.models import RuleSet
 from triage.ruleset_selectors import ruleset_list
 from triage.selectors import NoPublishedRuleSet, call_type_resolve, engine_get
 from triage.vocabulary import ANSWER_CHOICES, PRIORITIES, ROUTES
+from web.serializers import StrictSerializer
 
 EVALUATE_PERMISSIONS = ("dispatch.log_call", "dispatch.dispatch_call", "triage.edit_ruleset")
 RULESET_LIST_PERMISSIONS = ("triage.view_ruleset", "triage.edit_ruleset")
@@ -40,7 +41,7 @@ def _any_permission(*perms: str) -> type[BasePermission]:
     return AnyPermission
 
 
-class TriageEvaluateRequestSerializer(serializers.Serializer):
+class TriageEvaluateRequestSerializer(StrictSerializer):
     call_type = serializers.CharField(
         help_text="A call-type code (MENTAL_HEALTH) or an external CAD label mapped onto one "
         "(CRISIS); an unmapped label is an error, never a guess."

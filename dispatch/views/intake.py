@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeForm
+from dispatch.forms import QUESTIONS, REQUIRED_FOR_BEHAVIORAL, IntakeContextForm, IntakeForm
 from dispatch.models import Call
 from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
@@ -23,7 +23,7 @@ from dispatch.views.common import error_text
 from people.models import Person
 from triage.models import CallType, CallTypeMapping
 from triage.vocabulary import ANSWER_CHOICES
-from web.http import id_or_none
+from web.http import HtmxHttpRequest, id_or_none
 
 # The idempotency key of the call just saved, for the next intake page: the browser's draft
 # of that call (static/js/intake.js) is dropped rather than restored.
@@ -149,30 +149,29 @@ def recommend(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @permission_required("dispatch.log_call", raise_exception=True)
-def context_panel(request: HttpRequest) -> HttpResponse:
+def context_panel(request: HtmxHttpRequest) -> HttpResponse:
     """Prior calls, duplicates, the person's flags: beside the form, refreshed as it fills."""
-    address = (request.POST.get("address") or "").strip()[:200]
-    lat = _float_or_none(request.POST.get("lat"))
-    lon = _float_or_none(request.POST.get("lon"))
+    form = IntakeContextForm(request.POST)
+    if not form.is_valid():
+        # htmx swaps only a 200: the panel then says which field it could not read.
+        status = 200 if request.htmx else 400
+        return render(
+            request, "dispatch/intake.html#context", {"context_form": form}, status=status
+        )
+    data = form.cleaned_data
+    address = data["address"].strip()[:200]
     person_id = id_or_none(request.POST.get("person_id"))
-    name = (request.POST.get("caller_name") or "").strip()
+    name = data["caller_name"].strip()
     people = list(Person.objects.filter(name__icontains=name)[:8]) if len(name) >= 3 else []
     if person_id and not any(p.pk == person_id for p in people):
         chosen = Person.objects.filter(pk=person_id).first()
         if chosen is not None:
             people.insert(0, chosen)
     context = {
-        "duplicates": possible_duplicates(address=address, lat=lat, lon=lon),
+        "duplicates": possible_duplicates(address=address, lat=data["lat"], lon=data["lon"]),
         "prior": prior_calls(address=address, person_id=person_id) if address or person_id else [],
         "people": people,
         "person_id": person_id,
         **_person_context([p.pk for p in people]),
     }
     return render(request, "dispatch/intake.html#context", context)
-
-
-def _float_or_none(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None

@@ -24,16 +24,30 @@ def env_names_read_by_settings() -> set[str]:
 
 def test_it_has_the_production_services_with_health_checks():
     services = compose()["services"]
-    assert set(services) == {"postgres", "postgres-replica", "redis", "web", "worker", "beat"}
+    assert set(services) == {
+        "postgres",
+        "postgres-replica",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+    }
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
+    # The one-shot migration is done when it exits; the rest wait for that.
+    assert services["migrate"]["healthcheck"] == {"disable": True}
 
 
 def test_it_runs_gunicorn_after_migrating_and_celery_for_worker_and_beat():
     services = compose()["services"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["migrate"]["restart"] == "no"
     web = " ".join(services["web"]["command"])
-    assert "manage.py migrate" in web and "gunicorn heart.wsgi:application" in web
-    assert web.index("migrate") < web.index("gunicorn")
+    assert "gunicorn heart.wsgi:application" in web and "migrate" not in web
+    for name in ("web", "worker", "beat"):
+        waits = services[name]["depends_on"]["migrate"]
+        assert waits == {"condition": "service_completed_successfully"}, name
     assert services["worker"]["command"][:4] == ["celery", "-A", "heart", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "heart", "beat"]
 
@@ -48,6 +62,31 @@ def test_it_passes_only_settings_the_project_reads():
         assert "@postgres:5432,postgres-replica:5432/" in env["DATABASE_URL"]
         assert env["REDIS_URL"].startswith("redis://redis:6379")
         assert "SECRET_KEY" in env and "ALLOWED_HOSTS" in env
+
+
+def test_it_migrates_as_the_owner_and_runs_the_console_as_a_role_that_owns_nothing():
+    """access/db_roles.py: the console's role reads and appends to the audit log, no more."""
+    services = compose()["services"]
+    migrate = services["migrate"]["environment"]
+    assert migrate["DATABASE_URL"].startswith("postgres://fifth:")
+    assert migrate["DATABASE_APP_ROLE"] == "fifth_app"
+    assert set(migrate) <= env_names_read_by_settings()
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://fifth_app:"), name
+        assert "DATABASE_APP_ROLE" not in env
+    postgres = services["postgres"]
+    assert postgres["environment"]["POSTGRES_USER"] == "fifth"
+    mounted = [v for v in postgres["volumes"] if "docker-entrypoint-initdb.d" in v]
+    # The app role first, then replication (deploy/postgres/primary-replication.sh), in the
+    # order the image runs its init scripts.
+    assert mounted == [
+        "./scripts/postgres-app-role.sh:/docker-entrypoint-initdb.d/10-app-role.sh:ro",
+        "./deploy/postgres/primary-replication.sh:/docker-entrypoint-initdb.d/20-replication.sh:ro",
+    ]
+    script = (ROOT / "scripts" / "postgres-app-role.sh").read_text()
+    assert "CREATE ROLE fifth_app LOGIN PASSWORD :'app_password'" in script
+    assert "$APP_DB_PASSWORD" in script and "APP_DB_PASSWORD" in postgres["environment"]
 
 
 def test_it_waits_for_healthy_database_and_broker():

@@ -8,6 +8,7 @@ from heart.env import (
     check_redis_url,
     env_bool,
     env_int,
+    env_rate,
     env_timezone,
     libpq_conninfo,
     parse_database_url,
@@ -167,3 +168,15 @@ def test_it_checks_redis_urls():
     assert check_redis_url("redis://127.0.0.1:6379/0")
     with pytest.raises(ConfigError, match="REDIS_URL"):
         check_redis_url("http://127.0.0.1:6379")
+
+
+def test_it_reads_throttle_rates_and_off(monkeypatch):
+    monkeypatch.delenv("X_RATE", raising=False)
+    assert env_rate("X_RATE", "10/min") == "10/min"
+    for off in ("off", "", "none"):
+        monkeypatch.setenv("X_RATE", off)
+        assert env_rate("X_RATE", "10/min") is None
+    for bad in ("ten/min", "10", "10/fortnight", "0/s", "-1/s"):
+        monkeypatch.setenv("X_RATE", bad)
+        with pytest.raises(ConfigError, match=f"X_RATE={bad!r} is not a rate"):
+            env_rate("X_RATE", "10/min")

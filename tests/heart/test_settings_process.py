@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
@@ -44,6 +46,28 @@ def test_it_names_a_bad_setting():
     result = run_manage("check", env={**PRODUCTION, "TIME_ZONE": "Nowhere/Town"})
     assert result.returncode != 0
     assert "TIME_ZONE='Nowhere/Town' is not an IANA time zone" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"CLIENT_ADDRESS_HEADER": "X-Forwarded-For"},
+            "CLIENT_ADDRESS_HEADER needs TRUSTED_PROXIES",
+        ),
+        ({"TRUSTED_PROXIES": "10.0.0.0/33"}, "TRUSTED_PROXIES: '10.0.0.0/33' is not an address"),
+        (
+            {"LOGIN_ADDRESS_FAILURE_LIMIT": "3"},
+            "LOGIN_ADDRESS_FAILURE_LIMIT must not be below LOGIN_FAILURE_LIMIT",
+        ),
+    ],
+)
+def test_it_refuses_a_sign_in_throttle_that_cannot_work(env, message):
+    """A forwarded header believed from anyone, or an address limit under the account limit,
+    would undo the throttling by address (access/login_throttle.py)."""
+    result = run_manage("check", env={**PRODUCTION, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_it_refuses_demo_accounts_in_production():

@@ -264,4 +264,8 @@ def base_env(**extra: str) -> dict[str, str]:
         not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"DEBUG": "1", "PYTHONUNBUFFERED": "1", **extra})
+    # These processes carry a city's load through one account: the API's throttles are tested
+    # in tests/access/test_throttles.py, not here.
+    env.setdefault("API_CREATE_THROTTLE_RATE", "off")
+    env.setdefault("API_TOKEN_THROTTLE_RATE", "off")
     return env

@@ -6,6 +6,7 @@ Targets (the bodies they start from are in test_bad_inputs.py):
 - api.* : JSON to the API; `field` is a dotted path into the body ("answers.weapon",
   "felt_safe.0.safe"); REMOVE deletes the key.
 - form.* : a page's form post; `field` is the form field.
+- query.* : a GET with query parameters (a list, a search); `field` is the parameter.
 - csv.* : a row or a file for the command-line imports (import_calls, triage_replay,
   import_hsds); see CSV_CORPUS.
 """
@@ -50,6 +51,13 @@ HTML = "<script>alert(1)</script>"
 NESTED = {"a": {"b": {"c": ["d", {"e": None}]}}}
 DEEP_JSON = '{"not": ' * 5000 + "{}" + "}" * 5000  # valid JSON, deeper than any rule
 TOO_DEEP = Raw("[" * 50_000 + "]" * 50_000)  # valid JSON, deeper than Python's parser goes
+# JSON that json.dumps cannot write: a number past the largest float is infinity to Python.
+OVERFLOW_LAT = Raw(
+    '{"call_type": "WELFARE_CHECK", "address": "1 Overflow Rd", "lat": 1e400, "lon": -78.9,'
+    ' "answers": {"weapon": "no", "violence": "no"}}'
+)
+NUL_KEY = Raw('{"call_type": "WELFARE_CHECK", "answers": {"weapon\\u0000": "no"}}')
+LONG_USERNAME = "u" * 300  # past axes' varchar(255) and the user model's 150
 
 CORPUS: list[Bad] = [
     # POST /api/v1/calls/ as a call-taker
@@ -97,6 +105,9 @@ CORPUS: list[Bad] = [
     Bad("api.calls", "Idempotency-Key", REMOVE, "no key"),
     Bad("api.calls", "body", TOO_DEEP, "JSON nested 50,000 deep", "detail"),
     Bad("api.calls", "body", Raw('{"call_type": "WELFARE_CHECK",'), "truncated JSON", "detail"),
+    Bad("api.calls", "body", OVERFLOW_LAT, "a latitude of 1e400 (infinity)", "lat"),
+    Bad("api.calls", "favorite_color", "blue", "a field the API does not know"),
+    Bad("api.calls", "answers.weapon", "no" + NUL, "NUL byte in an answer"),
     # POST /api/v1/calls/{id}/assign/ as a dispatcher
     Bad("api.assign", "unit", REMOVE, "missing"),
     Bad("api.assign", "unit", "", "empty"),
@@ -153,6 +164,7 @@ CORPUS: list[Bad] = [
     Bad("api.cases", "date_of_birth", "31/01/1980", "day first"),
     Bad("api.cases", "person_name", "p" * 201, "past 200 characters"),
     Bad("api.cases", "person", 987654321, "no such person"),
+    Bad("api.cases", "navigator", 1, "a field the API does not know"),
     # POST /api/v1/cases/{id}/contacts/ as the case's navigator
     Bad("api.contacts", "channel", "pigeon", "unknown channel"),
     Bad("api.contacts", "reached", "sometimes", "not a boolean"),
@@ -171,6 +183,31 @@ CORPUS: list[Bad] = [
     Bad("api.referral", "scheduled_for", "0144-04-14T17:55:40Z", "year 144"),
     Bad("api.referral", "scheduled_for", "next tuesday", "not a timestamp"),
     Bad("api.referral", "at", "1999-01-01T00:00:00Z", "before the case opened"),
+    Bad("api.referral", "case", 1, "a field the API does not know"),
+    Bad("api.evaluate", "body", NUL_KEY, "NUL byte in a key", "weapon\\x00"),
+    Bad("api.clear", "felt_safe.0.note", "felt fine", "a field the API does not know", "note"),
+    # POST /api/v1/auth/token/, signed out
+    Bad("api.token", "username", LONG_USERNAME, "300 characters"),
+    Bad("api.token", "username", NUL, "NUL byte"),
+    Bad("api.token", "scope", "admin", "a field the API does not know"),
+    # POST /accounts/login/, signed out
+    Bad("form.login", "username", LONG_USERNAME, "300 characters"),
+    Bad("form.login", "username", NUL, "NUL byte"),
+    # GET lists and searches: each query parameter
+    Bad("query.calls", "route", NUL, "NUL byte"),
+    Bad("query.calls", "status", "\x00", "only a NUL byte"),
+    Bad("query.dashboards_calls", "call_type", NUL, "NUL byte"),
+    Bad("query.dashboards_cases", "status", NUL, "NUL byte"),
+    Bad("query.dashboards_cases", "need", NUL, "NUL byte"),
+    Bad("query.audit", "action", NUL, "NUL byte"),
+    Bad("query.audit", "since", NUL, "NUL byte"),
+    Bad("query.directory", "q", NUL, "NUL byte"),
+    # POST /dispatch/intake/context/ (the side panel, refreshed as the form fills)
+    Bad("form.context", "lat", "inf", "infinite"),
+    Bad("form.context", "lat", "1e400", "past the largest float"),
+    Bad("form.context", "lon", "nan", "not a number (NaN)"),
+    Bad("form.context", "address", NUL, "NUL byte"),
+    Bad("form.context", "caller_name", NUL, "NUL byte"),
     # POST /dispatch/intake/ (the call-taker's form)
     Bad("form.intake", "call_type", "", "empty"),
     Bad("form.intake", "call_type", "NOPE", "unknown call type"),

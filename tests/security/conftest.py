@@ -20,7 +20,7 @@ from django.test import Client
 
 from access import roles
 from care_navigation import services as care
-from care_navigation.models import Case, Notification, Referral
+from care_navigation.models import Case, NeedRequest, Notification, Referral
 from dispatch.models import Call, Unit
 from dispatch.services import CallInput, call_create, unit_assign
 from people.models import Person
@@ -70,6 +70,8 @@ class World:
     other_referral: Referral
     draft: RuleSet
     notification: Notification
+    need_request: NeedRequest  # the other navigator's, on the navigator's case
+    other_need_request: NeedRequest  # the navigator's, on the other navigator's case
     clients: dict[str, Client] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
@@ -166,6 +168,15 @@ def world_build() -> World:
     Case.objects.filter(pk=unassigned_case.pk).update(navigator=None)
     unassigned_case.refresh_from_db()
 
+    # Each navigator opens a case for the other's person: a request to the case's navigator.
+    need_request = care.case_open_from_call(
+        call=other_call, by=other_navigator, needs=["food"], person=person
+    )
+    other_need_request = care.case_open_from_call(
+        call=active_call, by=navigator, needs=["housing"], person=other_person
+    )
+    assert isinstance(need_request, NeedRequest) and isinstance(other_need_request, NeedRequest)
+
     draft = ruleset_draft_create(by=actors[roles.SUPERVISOR], description="matrix draft")
     notification = Notification.objects.filter(case=case).first()
     assert notification is not None
@@ -187,6 +198,8 @@ def world_build() -> World:
         other_referral=other_referral,
         draft=draft,
         notification=notification,
+        need_request=need_request,
+        other_need_request=other_need_request,
     )
 
 

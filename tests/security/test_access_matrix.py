@@ -134,6 +134,17 @@ MATRIX: list[Row] = [
     Row("login", "GET", EVERYONE),
     # Signing out always lands on the login page: that is its success, for everyone.
     Row("logout", "POST", EVERYONE, ok=frozenset({302})),
+    Row(
+        "logout",
+        "POST",
+        EVERYONE,
+        ok=frozenset({302}),
+        data=const({"revoke_tokens": "1"}),
+        label="revoking the API token",
+    ),
+    # Everyone's own account page and API token.
+    Row("account", "GET", SIGNED_IN),
+    Row("account_token_revoke", "POST", SIGNED_IN),
     # dashboards: supervisors only
     Row("dashboards", "GET", roles_(SUP)),
     Row("dashboards_export", "GET", roles_(SUP), args=lambda w: ["routes"]),
@@ -341,6 +352,13 @@ MATRIX: list[Row] = [
     ),
     Row("care_navigation:case_claim", "POST", CARE, args=case_of("unassigned_case")),
     Row(
+        "care_navigation:need_request_decide",
+        "POST",
+        CARE,
+        args=lambda w: [w.case.pk, w.need_request.pk],
+        data=const({"decision": "accept"}),
+    ),
+    Row(
         "care_navigation:person_confirm",
         "POST",
         CARE,
@@ -399,6 +417,15 @@ MATRIX: list[Row] = [
         roles_(SUP),
         args=obj("other_referral"),
         data=const({"status": "scheduled"}),
+        refused=NOT_YOURS,
+        label="another navigator's",
+    ),
+    Row(
+        "care_navigation:need_request_decide",
+        "POST",
+        roles_(SUP),
+        args=lambda w: [w.other_case.pk, w.other_need_request.pk],
+        data=const({"decision": "decline"}),
         refused=NOT_YOURS,
         label="another navigator's",
     ),
@@ -584,6 +611,11 @@ MATRIX: list[Row] = [
 ]
 
 
+# Answers that carry no call, person, case or audit data and may stay in the browser's cache,
+# revalidated: the unread count of the header's badge.
+REVALIDATED = {"care_navigation:notification_badge"}
+
+
 def _group(name: str) -> int:
     from django.contrib.auth.models import Group
 
@@ -664,6 +696,13 @@ def test_it_lets_only_the_allowed_roles_through(world_per_test: World, row: Row,
             assert status == row.refused.get(role, 403), (status, body[:500])
         leaked = [secret for secret in ALL_SECRETS if secret in body]
         assert not leaked, f"a refusal carries {leaked}"
+    # No answer is kept by the browser or a cache past a sign-out (web/no_store.py), except
+    # the header's notification count, which the browser revalidates.
+    cache_control = response.get("Cache-Control", "")
+    if row.name in REVALIDATED and role in row.allowed:
+        assert "private" in cache_control and "no-cache" in cache_control, cache_control
+    else:
+        assert "no-store" in cache_control, (status, cache_control)
     # Section 7 of docs/domain.md: notes and substance use, allowed or not, only to those who may.
     if role not in (NAV, SUP):
         assert not [s for s in CASE_SECRETS if s in body]

@@ -149,3 +149,81 @@ def _negatable(operation: Any) -> bool:
     return "requestBody" in definition or any(
         p.get("in") != "path" for p in definition.get("parameters", [])
     )
+
+
+# The cases the outside test found, sent to every operation the schema lists: a NUL in each
+# query parameter, a field the operation does not take, a number that overflows to infinity.
+
+DOCUMENT = SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operation(method: str, path: str) -> dict[str, Any]:
+    return dict(DOCUMENT["paths"][path][method.lower()])
+
+
+def _body_schema(method: str, path: str) -> dict[str, Any] | None:
+    content = _operation(method, path).get("requestBody", {}).get("content", {})
+    schema = content.get("application/json", {}).get("schema")
+    if schema is None:
+        return None
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return dict(DOCUMENT["components"]["schemas"][name])
+
+
+QUERIED = [
+    (method, path, parameter["name"])
+    for method, path in OPERATIONS
+    for parameter in _operation(method, path).get("parameters", [])
+    if parameter["in"] == "query"
+]
+WITH_BODY = [(m, p) for m, p in OPERATIONS if _body_schema(m, p) is not None]
+NUMBERS = [
+    (m, p, name)
+    for m, p in WITH_BODY
+    for name, prop in (_body_schema(m, p) or {}).get("properties", {}).items()
+    if prop.get("type") == "number"
+]
+
+
+def _send(world: World, method: str, path: str, *, query: str = "", body: str = "") -> Any:
+    from django.test import Client
+
+    role = AS_ROLE.get((method, path), roles.SUPERVISOR)
+    url = path.format(**_existing(world)) + query
+    headers = {"Authorization": _token(world.user(role)), "Idempotency-Key": "schema-nul"}
+    return Client().generic(method, url, body, content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "name"), QUERIED, ids=[f"{m} {p} {n}" for m, p, n in QUERIED]
+)
+def test_it_refuses_a_nul_in_every_query_parameter_by_name(
+    world_per_test: World, method: str, path: str, name: str
+) -> None:
+    response = _send(world_per_test, method, path, query=f"?{name}=a%00b")
+    assert response.status_code == 400, response.content[:500]
+    assert name in response.json()
+
+
+@pytest.mark.parametrize(("method", "path"), WITH_BODY, ids=[f"{m} {p}" for m, p in WITH_BODY])
+def test_it_refuses_a_field_the_operation_does_not_take(
+    world_per_test: World, method: str, path: str
+) -> None:
+    response = _send(world_per_test, method, path, body='{"zz_not_a_field": 1}')
+    assert response.status_code == 400, response.content[:500]
+    assert "zz_not_a_field" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "name"), NUMBERS, ids=[f"{m} {p} {n}" for m, p, n in NUMBERS]
+)
+def test_it_refuses_a_number_that_overflows_to_infinity(
+    world_per_test: World, method: str, path: str, name: str
+) -> None:
+    response = _send(world_per_test, method, path, body=f'{{"{name}": 1e400}}')
+    assert response.status_code == 400, response.content[:500]
+    assert name in response.json()
+
+
+def test_it_finds_the_cases_to_send() -> None:
+    assert len(QUERIED) >= 8 and len(WITH_BODY) >= 10 and NUMBERS

@@ -39,8 +39,9 @@ from care_navigation.models import (
 )
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
 from people.models import Person
+from tests.factories import PASSWORD
 from tests.security.bad_inputs import CORPUS, CSV_CORPUS, REMOVE, Bad, BadRow, Raw
-from tests.security.conftest import World
+from tests.security.conftest import ANONYMOUS, World
 from triage.forms import RuleForm
 from triage.models import RuleSet
 from web.models import IdempotencyRecord
@@ -183,6 +184,50 @@ TARGETS: dict[str, Target] = {
         lambda w: {"status": "scheduled"},
         method="PATCH",
     ),
+    "api.token": Target(
+        ANONYMOUS,
+        api("/api/v1/auth/token/"),
+        lambda w: {"username": w.user(roles.CALL_TAKER).username, "password": PASSWORD},
+    ),
+    "form.login": Target(
+        ANONYMOUS,
+        page("login"),
+        lambda w: {"username": w.user(roles.CALL_TAKER).username, "password": PASSWORD},
+    ),
+    "query.calls": Target(
+        roles.CALL_TAKER, api("/api/v1/calls/"), lambda w: {"route": "HEART"}, method="GET"
+    ),
+    "query.dashboards_calls": Target(
+        roles.SUPERVISOR,
+        page("dashboards_calls"),
+        lambda w: {"call_type": "WELFARE_CHECK"},
+        method="GET",
+    ),
+    "query.dashboards_cases": Target(
+        roles.SUPERVISOR,
+        page("dashboards_cases"),
+        lambda w: {"status": "open", "need": "housing"},
+        method="GET",
+    ),
+    "query.audit": Target(
+        roles.SUPERVISOR,
+        page("audit_log"),
+        lambda w: {"action": "login", "since": "2026-03-01"},
+        method="GET",
+    ),
+    "query.directory": Target(
+        roles.NAVIGATOR, page("care_navigation:directory"), lambda w: {"q": "shelter"}, method="GET"
+    ),
+    "form.context": Target(
+        roles.CALL_TAKER,
+        page("dispatch:intake_context"),
+        lambda w: {
+            "address": "101 City Hall Plaza",
+            "lat": "35.99",
+            "lon": "-78.9",
+            "caller_name": "Jordan",
+        },
+    ),
     "form.intake": Target(
         roles.CALL_TAKER,
         page("dispatch:intake"),
@@ -290,8 +335,12 @@ def _replace(body: dict[str, Any], path: str, value: Any) -> None:
 
 def send(w: World, target: Target, body: dict[str, Any] | Raw, headers: dict[str, str]) -> Any:
     client = Client()
-    client.force_login(w.user(target.role))
+    if target.role != ANONYMOUS:
+        client.force_login(w.user(target.role))
     url = target.url(w)
+    if target.method == "GET":
+        assert not isinstance(body, Raw)
+        return client.get(url, body, headers=headers)
     if target.api:
         data = body if isinstance(body, Raw) else json.dumps(body)
         return client.generic(
@@ -334,10 +383,16 @@ def _forms(context: Any) -> list[forms.Form]:
 
 
 def form_errors(response: Any) -> dict[str, list[str]]:
+    """The errors by field of the forms a page rendered, or of the refusal of input no field
+    takes (web/input_guard.py), which comes before any form."""
     errors: dict[str, list[str]] = {}
     for form in _forms(response.context or []):
         for name, messages in form.errors.items():
             errors.setdefault(name, []).extend(str(m) for m in messages)
+    for layer in response.context or []:
+        for value in layer.dicts if hasattr(layer, "dicts") else [layer]:
+            if isinstance(value, dict) and isinstance(value.get("input_errors"), dict):
+                errors.update(value["input_errors"])
     return errors
 
 
