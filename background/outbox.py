@@ -20,16 +20,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from background.models import OutboxMessage
-from background.rows import instance_insert
 
 log = logging.getLogger(__name__)
 
 
 def outbox_enqueue(*, task: str, payload: dict[str, Any]) -> OutboxMessage:
     """Write a message for ``task`` inside the caller's transaction."""
-    message = OutboxMessage(task=task, payload=payload, created_at=timezone.now())
-    instance_insert(message)
-    return message
+    return OutboxMessage.objects.create(task=task, payload=payload, created_at=timezone.now())
 
 
 def outbox_relay(*, limit: int = 500) -> int:
