@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "access.auth_backends.RoleModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout after 5 failed logins for 10 minutes, per username (a shared 911 floor sits behind one
 # address, so locking by IP would lock out every call-taker at once).
@@ -207,15 +207,10 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Seconds a web process reuses what it read for an API token (the user, active or not, and
-# their permissions) before reading it again; 0 reads it on every request. A revoked token, a
-# deactivated user or a changed role takes effect within this time (access/api_auth.py).
-API_TOKEN_CACHE_SECONDS = env_float("API_TOKEN_CACHE_SECONDS", 5.0)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "access.api_auth.TokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
