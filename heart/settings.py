@@ -132,6 +132,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a process keeps a computed value (web/cache.py), by name: how long a change takes to
+# reach every process. The compiled triage engine (an edited call type, schedule or
+# publication); the staffing model's calls of a period (kept only while no call changes).
+CACHE_SECONDS: dict[str, float] = {}
+for _name, (_variable, _default) in {
+    "triage_engine": ("TRIAGE_ENGINE_CACHE_SECONDS", 5.0),
+    "staffing_demand": ("STAFFING_DEMAND_CACHE_SECONDS", 300.0),
+}.items():
+    CACHE_SECONDS[_name] = env_float(_variable, _default)
+    if CACHE_SECONDS[_name] < 0:
+        raise ConfigError(f"{_variable}={CACHE_SECONDS[_name]:g} must not be negative")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
