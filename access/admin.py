@@ -9,7 +9,7 @@ from access.models import AuditEntry
 admin.site.site_header = "Fifth Branch administration"
 
 
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     """The admin role gives roles (groups); it cannot step outside them. A superuser holds
     every permission, case notes and substance-use details included, and a permission given
     to one user escapes the roles that `migrate` resets: only a superuser sets either."""
@@ -33,11 +33,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "action"]
     search_fields = ["username", "action", "object_id"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
