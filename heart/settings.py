@@ -290,6 +290,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "background.tasks.outbox_relay",
         "schedule": env_float("OUTBOX_RELAY_SECONDS", 2.0),
     },
+    # Sent messages are kept OUTBOX_RETENTION_DAYS, then deleted.
+    "outbox-purge": {
+        "task": "background.tasks.outbox_purge",
+        "schedule": 3600.0,
+    },
     # A held call falls back when its hold runs out (docs/domain.md section 5).
     "dispatch-holds-sweep": {
         "task": "dispatch.tasks.holds_sweep",
@@ -319,6 +324,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": env_float("ROLLUP_RECONCILE_SECONDS", 3600.0),
     },
 }
+
+# Days a sent outbox message is kept (what was sent, when, after how many attempts).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7, minimum=1)
 
 # Domain configuration (docs/domain.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
