@@ -46,9 +46,9 @@ from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 DENIED = OpenApiResponse(description="Not a navigator or supervisor")
+NOT_YOURS = OpenApiResponse(description="No such case, or it is another navigator's")
 # Who may use care navigation at all; which cases they see is care_navigation.selectors'.
 CAN_WORK_CASES = perms_any("care_navigation.work_caseload", "care_navigation.view_all_cases")
-NOT_YOURS = OpenApiResponse(description="No such case, or it is another navigator's")
 
 
 def _user_ref(user: Any) -> dict[str, Any] | None:
