@@ -5,7 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app
 WORKDIR /app
 RUN useradd --system --home /app fifth
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+# The locked versions, each checked against its hash (README.md, "Dependencies"), then the
+# project itself without resolving anything again.
+RUN pip install --require-hashes --no-deps -r requirements.lock
 # The project and its apps, floor by floor (docs/architecture.md).
 COPY heart heart
 COPY web web
@@ -18,7 +21,7 @@ COPY dispatch dispatch
 COPY care_navigation care_navigation
 COPY dashboards dashboards
 COPY demo demo
-RUN pip install .
+RUN pip install --no-deps .
 COPY manage.py ./
 COPY templates templates
 COPY static static

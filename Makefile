@@ -10,7 +10,7 @@ DEMO ?= 1
 # The project and its apps, floor by floor (docs/architecture.md).
 APPS := heart web people location background access triage dispatch care_navigation dashboards demo
 
-.PHONY: install chromium run test lint typecheck pytest bench load clean
+.PHONY: install chromium run test lint typecheck pytest bench load lock clean
 
 install: $(STAMP)
 
@@ -46,6 +46,13 @@ bench: install
 
 load: install
 	$(BIN)/python bench/load.py
+
+# The lock files from pyproject.toml's ranges (README.md, "Dependencies"): requirements.lock is
+# what the Docker image installs, requirements-dev.lock adds the dev extra.
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: install
+	$(BIN)/pip-compile $(LOCK_FLAGS) $(LOCK_ARGS) -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) $(LOCK_ARGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var/celery var/screenshots .pytest_cache .mypy_cache .ruff_cache

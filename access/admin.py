@@ -17,7 +17,7 @@ from access.token_auth import token_expired, token_expires_at
 admin.site.site_header = "Fifth Branch administration"
 
 
-class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(DjangoUserAdmin):
     """The admin role gives roles (groups); it cannot step outside them. A superuser holds
     every permission, case notes and substance-use details included, and a permission given
     to one user escapes the roles that `migrate` resets: only a superuser sets either.
@@ -85,11 +85,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "action"]
     search_fields = ["username", "action", "object_id"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

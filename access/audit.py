@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from access.models import AuditEntry
-from background.rows import instance_insert
 from web.addresses import client_address
 
 
@@ -31,7 +30,7 @@ def audit_record(
     if obj is not None:
         object_type = obj._meta.label_lower
         object_id = obj.pk if obj.pk is not None else ""
-    entry = AuditEntry(
+    return AuditEntry.objects.create(
         at=timezone.now(),
         user=user,
         username=username or (user.get_username() if user is not None else ""),
@@ -42,5 +41,3 @@ def audit_record(
         source_address=client_address(request),
         detail=detail or {},
     )
-    instance_insert(entry)
-    return entry

@@ -36,9 +36,6 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
         permissions = [("search_audit", "Can search the audit log")]
 
-    # background.rows.instance_insert may write new entries: save() below only refuses updates.
-    save_only_guards_updates = True
-
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
 

@@ -3,8 +3,8 @@
 - ``call-create``: ``POST /api/v1/calls/`` with a token and a fresh Idempotency-Key per call,
   beside ``raw-call-create``, a view that runs the same statements in raw SQL (the idempotency
   lookup; the call, its triage record, the idempotency record, the audit entry and the outbox
-  row in one transaction). Targets: p95 under 15 ms at 1 client and 100 ms at 16; calls/s at
-  least half of the raw view's.
+  row in one transaction). Targets: p95 under 15 ms at 1 client and 100 ms at 16. The ratio to
+  the raw view is printed for scale; since issue 12 it is no target.
 - ``board`` with 200 open calls and 60 units, one client: the full page (target p95 < 50 ms)
   and an unchanged htmx poll answered 204 from the ETag (target p95 < 20 ms).
 """
@@ -124,10 +124,9 @@ def run(config: BenchConfig) -> None:
             config.table.add(api, baseline="raw-call-create")
             target = 15.0 if clients == 1 else 100.0
             verdict = "meets" if api.p95_ms < target else "MISSES"
-            half = "meets" if api.rps >= 0.5 * raw.rps else "MISSES"
             print(
                 f"  call-create @{clients}: p95 {api.p95_ms:.1f} ms {verdict} the {target:.0f} ms "
-                f"target; {api.rps / raw.rps:.2f}x raw-call-create {half} the 0.5x target"
+                f"target ({api.rps / raw.rps:.2f}x raw-call-create, for scale)"
             )
         _close_calls_but_the_board()
         board_headers = {"Cookie": f"sessionid={_session_for('bench-dispatcher')}"}
@@ -187,7 +186,7 @@ def _session_for(username: str) -> str:
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "access.auth_backends.RoleModelBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     connection.close()

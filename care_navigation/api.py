@@ -13,11 +13,11 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
-from rest_framework.decorators import api_view, throttle_classes
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.api_permissions import perms_any
 from access.api_throttles import THROTTLED, CreateThrottle
 from care_navigation import selectors, services
 from care_navigation.models import (
@@ -44,6 +44,7 @@ from care_navigation.serializers import (
 )
 from dispatch.models import Call
 from people.models import Person
+from web.errors import error_response
 from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
@@ -53,20 +54,8 @@ NEED_REQUEST_SENT = (
     "The person already has an open case that is not yours: your needs were sent to its "
     "navigator as a request."
 )
-
-
-def _require_caseload(request: Request) -> None:
-    user = request.user
-    if not (
-        user.has_perm("care_navigation.work_caseload")
-        or user.has_perm("care_navigation.view_all_cases")
-    ):
-        raise PermissionDenied("care navigation is for navigators and supervisors")
-
-
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=http.HTTP_400_BAD_REQUEST)
+# Who may use care navigation at all; which cases they see is care_navigation.selectors'.
+CAN_WORK_CASES = perms_any("care_navigation.work_caseload", "care_navigation.view_all_cases")
 
 
 def _user_ref(user: Any) -> dict[str, Any] | None:
@@ -146,9 +135,9 @@ def _detail_response(request: Request, case: Case, *, status: int = http.HTTP_20
     },
 )
 @api_view(["GET", "POST"])
+@permission_classes([CAN_WORK_CASES])
 @throttle_classes([CreateThrottle])
 def cases(request: Request) -> Response:
-    _require_caseload(request)
     if request.method == "POST":
         return _case_create(request)
     rows = selectors.cases_visible_to(request.user).select_related("person", "navigator")
@@ -177,7 +166,7 @@ def cases(request: Request) -> Response:
         _case_body(
             c,
             familiar=c.person_id in familiar,
-            extended=c.extended,  # type: ignore[attr-defined]
+            extended=c.extended,
             needs=[n.need for n in c.needs.all()],
         )
         for c in page
@@ -209,7 +198,7 @@ def _case_create(request: Request) -> Response:
             request=request._request,
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     if isinstance(case, NeedRequest):
         # Another navigator's case: nothing of it is told, not even its id.
         return Response(
@@ -247,7 +236,7 @@ def case_contacts(request: Request, case_id: int) -> Response:
             case=case, by=request.user, request=request._request, **serializer.validated_data
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(ContactSerializer(contact).data, status=http.HTTP_201_CREATED)
 
 
@@ -283,7 +272,7 @@ def case_referrals(request: Request, case_id: int) -> Response:
             request=request._request,
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(ReferralSerializer(referral).data, status=http.HTTP_201_CREATED)
 
 
@@ -295,8 +284,8 @@ def case_referrals(request: Request, case_id: int) -> Response:
     responses={200: ReferralSerializer, 400: ERRORS, 403: DENIED, 404: NOT_YOURS},
 )
 @api_view(["PATCH"])
+@permission_classes([CAN_WORK_CASES])
 def referral_detail(request: Request, referral_id: int) -> Response:
-    _require_caseload(request)
     referral = Referral.objects.filter(pk=referral_id).first()
     if referral is None:
         raise Http404("no such referral")
@@ -313,7 +302,7 @@ def referral_detail(request: Request, referral_id: int) -> Response:
             **serializer.validated_data,
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(ReferralSerializer(updated).data)
 
 
@@ -323,8 +312,8 @@ def referral_detail(request: Request, referral_id: int) -> Response:
     responses={200: NotificationSerializer(many=True), 403: DENIED},
 )
 @api_view(["GET"])
+@permission_classes([CAN_WORK_CASES])
 def notifications(request: Request) -> Response:
-    _require_caseload(request)
     unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
     rows = selectors.notification_list(user=request.user, unread_only=unread)
     for row in rows:
@@ -338,8 +327,8 @@ def notifications(request: Request) -> Response:
     responses={200: OpenApiResponse(description="{marked: n}"), 403: DENIED},
 )
 @api_view(["POST"])
+@permission_classes([CAN_WORK_CASES])
 def notifications_read(request: Request) -> Response:
-    _require_caseload(request)
     serializer = NotificationReadSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     ids = serializer.validated_data["ids"]

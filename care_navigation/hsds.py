@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -359,14 +360,61 @@ def _keyed(
         yield number, key, row
 
 
+@dataclass
+class _Directory:
+    """What the files gave, keyed by HSDS id, before anything is stored."""
+
+    terms: dict[str, TaxonomyTerm] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    service_org: dict[str, str] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    service_locations: dict[str, list[str]] = field(default_factory=dict)
+    service_terms: dict[str, list[str]] = field(default_factory=dict)
+    service_needs: dict[str, set[str]] = field(default_factory=dict)
+
+
 def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
     """Import the directory at `path` in one transaction and return what was taken and why
     the rest was not. Raises HsdsError when the path holds no HSDS directory."""
     report = ImportReport(source=str(path))
     source = _locate(Path(path), report)
-    mapping = _need_map()
-    now = timezone.now()
+    d = _Directory()
+    d.terms = _taxonomy_read(source, report, _need_map())
+    d.organizations = _organizations_read(source, report)
+    d.services, d.service_org = _services_read(source, report, d.organizations, timezone.now())
+    d.locations = _locations_read(source, report)
+    _addresses_read(source, report, d.locations)
+    _phones_read(source, report, d.services)
+    d.service_locations = _links(
+        source, report, "service_at_location", "location_id", d.services, d.locations
+    )
+    d.service_terms = _links(source, report, "service_taxonomy", "taxonomy_id", d.services, d.terms)
 
+    report.resource("taxonomy").taken = len(d.terms)
+    report.resource("organization").taken = len(d.organizations)
+    report.resource("service").taken = len(d.services)
+    report.resource("location").taken = len(d.locations)
+
+    for service_key in d.services:
+        found = {d.terms[t].need for t in d.service_terms.get(service_key, ()) if d.terms[t].need}
+        d.service_needs[service_key] = found or {"other"}
+        report.needs.update(d.service_needs[service_key])
+
+    with transaction.atomic():
+        _directory_store(d)
+        audit_record(
+            action="directory.import",
+            user=by,
+            object_type=Service._meta.label_lower,
+            detail={"source": str(path), "taken": report.taken, "rejected": report.rejected},
+        )
+    return report
+
+
+def _taxonomy_read(
+    source: Source, report: ImportReport, mapping: list[tuple[str, str]]
+) -> dict[str, TaxonomyTerm]:
     terms: dict[str, TaxonomyTerm] = {}
     part = report.resource("taxonomy")
     for _, key, row in _keyed(_rows(source, "taxonomy", report), part):
@@ -377,7 +425,10 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
             vocabulary=row.get("vocabulary", "").strip()[:200],
             need=need_for_code(key, mapping),
         )
+    return terms
 
+
+def _organizations_read(source: Source, report: ImportReport) -> dict[str, Organization]:
     organizations: dict[str, Organization] = {}
     part = report.resource("organization")
     for _, key, row in _keyed(_rows(source, "organization", report), part):
@@ -392,7 +443,16 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
             url=url[:500],
             email=email[:254],
         )
+    return organizations
 
+
+def _services_read(
+    source: Source,
+    report: ImportReport,
+    organizations: dict[str, Organization],
+    now: datetime,
+) -> tuple[dict[str, Service], dict[str, str]]:
+    """The services, and the organization of each (by HSDS id) where it is known."""
     services: dict[str, Service] = {}
     service_org: dict[str, str] = {}
     part = report.resource("service")
@@ -416,7 +476,10 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
             fees=_text(row, "fees", part),
             imported_at=now,
         )
+    return services, service_org
 
+
+def _locations_read(source: Source, report: ImportReport) -> dict[str, Location]:
     locations: dict[str, Location] = {}
     part = report.resource("location")
     for _, key, row in _keyed(_rows(source, "location", report), part, need_name=False):
@@ -429,7 +492,11 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
         locations[key] = Location(
             hsds_id=key[:100], name=_text(row, "name", part)[:300], lat=lat, lon=lon
         )
+    return locations
 
+
+def _addresses_read(source: Source, report: ImportReport, locations: dict[str, Location]) -> None:
+    """Each location's first physical address, as one line."""
     part = report.resource("physical_address")
     for number, row in _rows(source, "physical_address", report):
         location = locations.get(row.get("location_id", "").strip())
@@ -449,6 +516,9 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
         location.address = ", ".join(v for v in (street, city, region) if v)[:500]
         part.taken += 1
 
+
+def _phones_read(source: Source, report: ImportReport, services: dict[str, Service]) -> None:
+    """Each service's first phone number."""
     part = report.resource("phone")
     for number, row in _rows(source, "phone", report):
         key = row.get("service_id", "").strip()
@@ -469,78 +539,56 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
         service.phone = (f"{digits} ext. {extension}" if extension else digits)[:60]
         part.taken += 1
 
-    service_locations = _links(
-        source, report, "service_at_location", "location_id", services, locations
+
+def _directory_store(d: _Directory) -> None:
+    """Upsert the rows by HSDS id and replace the imported services' links, in the caller's
+    transaction."""
+    _upsert(TaxonomyTerm, d.terms.values(), ["name", "parent_hsds_id", "vocabulary", "need"])
+    _upsert(Organization, d.organizations.values(), ["name", "description", "url", "email"])
+    org_pk = dict(
+        Organization.objects.filter(hsds_id__in=list(d.organizations)).values_list("hsds_id", "pk")
     )
-    service_terms = _links(source, report, "service_taxonomy", "taxonomy_id", services, terms)
-
-    report.resource("taxonomy").taken = len(terms)
-    report.resource("organization").taken = len(organizations)
-    report.resource("service").taken = len(services)
-    report.resource("location").taken = len(locations)
-
-    service_needs: dict[str, set[str]] = {}
-    for service_key in services:
-        found = {terms[t].need for t in service_terms.get(service_key, ()) if terms[t].need}
-        service_needs[service_key] = found or {"other"}
-        report.needs.update(service_needs[service_key])
-
-    with transaction.atomic():
-        _upsert(TaxonomyTerm, terms.values(), ["name", "parent_hsds_id", "vocabulary", "need"])
-        _upsert(Organization, organizations.values(), ["name", "description", "url", "email"])
-        org_pk = dict(
-            Organization.objects.filter(hsds_id__in=list(organizations)).values_list(
-                "hsds_id", "pk"
-            )
-        )
-        for key, service in services.items():
-            service.organization_id = org_pk.get(service_org.get(key, ""))
-        _upsert(
-            Service,
-            services.values(),
-            [
-                "organization",
-                "name",
-                "description",
-                "url",
-                "email",
-                "phone",
-                "application_process",
-                "fees",
-                "imported_at",
-            ],
-        )
-        _upsert(Location, locations.values(), ["name", "address", "lat", "lon"])
-        service_pk = _pk_map(Service, services)
-        location_pk = _pk_map(Location, locations)
-        term_pk = _pk_map(TaxonomyTerm, terms)
-        ids = list(service_pk.values())
-        # Links of the imported services are replaced, so a re-import mirrors the source.
-        Service.locations.through.objects.filter(service_id__in=ids).delete()
-        Service.taxonomy.through.objects.filter(service_id__in=ids).delete()
-        ServiceNeed.objects.filter(service_id__in=ids).delete()
-        Service.locations.through.objects.bulk_create(
-            Service.locations.through(service_id=service_pk[s], location_id=location_pk[loc])
-            for s, linked in service_locations.items()
-            for loc in linked
-        )
-        Service.taxonomy.through.objects.bulk_create(
-            Service.taxonomy.through(service_id=service_pk[s], taxonomyterm_id=term_pk[t])
-            for s, linked in service_terms.items()
-            for t in linked
-        )
-        ServiceNeed.objects.bulk_create(
-            ServiceNeed(service_id=service_pk[s], need=need)
-            for s, needs in service_needs.items()
-            for need in needs
-        )
-        audit_record(
-            action="directory.import",
-            user=by,
-            object_type=Service._meta.label_lower,
-            detail={"source": str(path), "taken": report.taken, "rejected": report.rejected},
-        )
-    return report
+    for key, service in d.services.items():
+        service.organization_id = org_pk.get(d.service_org.get(key, ""))
+    _upsert(
+        Service,
+        d.services.values(),
+        [
+            "organization",
+            "name",
+            "description",
+            "url",
+            "email",
+            "phone",
+            "application_process",
+            "fees",
+            "imported_at",
+        ],
+    )
+    _upsert(Location, d.locations.values(), ["name", "address", "lat", "lon"])
+    service_pk = _pk_map(Service, d.services)
+    location_pk = _pk_map(Location, d.locations)
+    term_pk = _pk_map(TaxonomyTerm, d.terms)
+    ids = list(service_pk.values())
+    # Links of the imported services are replaced, so a re-import mirrors the source.
+    Service.locations.through.objects.filter(service_id__in=ids).delete()
+    Service.taxonomy.through.objects.filter(service_id__in=ids).delete()
+    ServiceNeed.objects.filter(service_id__in=ids).delete()
+    Service.locations.through.objects.bulk_create(
+        Service.locations.through(service_id=service_pk[s], location_id=location_pk[loc])
+        for s, linked in d.service_locations.items()
+        for loc in linked
+    )
+    Service.taxonomy.through.objects.bulk_create(
+        Service.taxonomy.through(service_id=service_pk[s], taxonomyterm_id=term_pk[t])
+        for s, linked in d.service_terms.items()
+        for t in linked
+    )
+    ServiceNeed.objects.bulk_create(
+        ServiceNeed(service_id=service_pk[s], need=need)
+        for s, needs in d.service_needs.items()
+        for need in needs
+    )
 
 
 def _links(

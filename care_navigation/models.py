@@ -1,6 +1,6 @@
 """Care navigation (docs/domain.md section 7): cases, needs, contacts, referrals, the directory.
 
-Nothing here saves itself: every write goes through care_navigation/services.py, which keeps
+Nothing here saves itself: every write goes through care_navigation/services/, which keeps
 the denormalised columns (first_contact_at, connected_at, failed_attempts_in_row, warn_at)
 that let the sweep work in a few set-based statements instead of a loop per case.
 """

@@ -27,7 +27,6 @@ from django.views.decorators.http import (
     require_POST,
 )
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from care_navigation import selectors, services
 from care_navigation.forms import (
@@ -46,22 +45,14 @@ from care_navigation.forms import (
 from care_navigation.models import Case, NeedRequest, Referral, Service
 from dispatch.models import Call
 from people.models import Person
-from web.http import id_or_none
+from web.errors import errors_to_form
+from web.http import HtmxHttpRequest, id_or_none
 
 WORK = "care_navigation.work_caseload"
 NEED_REQUEST_SENT = (
     "This person already has an open case that is not yours: your needs were sent to its "
     "navigator as a request."
 )
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _errors_into(form: Form, exc: ValidationError) -> None:
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _near(case: Case) -> tuple[float, float] | None:
@@ -136,7 +127,7 @@ def _case_post(
         try:
             message = act(case, form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_to_form(form, exc)
         else:
             if request.htmx:
                 case.refresh_from_db()
@@ -332,7 +323,7 @@ def person_confirm(request: HtmxHttpRequest, case_id: int) -> HttpResponse:
                     else "."
                 )
         except ValidationError as exc:
-            _errors_into(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, message)
             target = reverse("care_navigation:case", args=[result.pk])
@@ -370,7 +361,7 @@ def case_new(request: HtmxHttpRequest) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                _errors_into(form, exc)
+                errors_to_form(form, exc)
             else:
                 if isinstance(case, NeedRequest):
                     messages.info(request, NEED_REQUEST_SENT)

@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import DateTimeField, F, FilteredRelation, Max, Q, Value
 
@@ -28,6 +27,7 @@ from dashboards.metrics import Period
 from dashboards.rollups import Seconds
 from dispatch.models import Call, Unit
 from triage.models import ServiceSchedule
+from web.cache import cached
 
 SERVICES = ("HEART", "CO_RESPONSE")
 MINUTES_PER_DAY = 24 * 60
@@ -361,20 +361,14 @@ def demand_load(period: Period) -> dict[str, Demand]:
     return demand
 
 
-DEMAND_CACHE_SECONDS = 300
-
-
 def demand_cached(period: Period) -> dict[str, Demand]:
-    """demand_load, kept a few minutes while no call changes: a supervisor tries schedule
-    after schedule over the same period, and only the simulation depends on the schedule."""
+    """demand_load, kept STAFFING_DEMAND_CACHE_SECONDS while no call changes: a supervisor
+    tries schedule after schedule over the same period, and only the simulation depends on
+    the schedule."""
     latest = Call.objects.aggregate(updated=Max("updated_at"), last=Max("id"))
     stamp = f"{latest['updated'].isoformat() if latest['updated'] else ''}:{latest['last']}"
-    key = f"dashboards:demand:{period.start}:{period.end}:{period.source}:{stamp}"
-    demand: dict[str, Demand] | None = cache.get(key)
-    if demand is None:
-        demand = demand_load(period)
-        cache.set(key, demand, DEMAND_CACHE_SECONDS)
-    return demand
+    key = (period.start, period.end, period.source, stamp)
+    return cached("staffing_demand", key, lambda: demand_load(period))
 
 
 # The simulation -----------------------------------------------------------------------------

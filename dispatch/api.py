@@ -15,7 +15,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from access.api_permissions import perms_any
+from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
 from dispatch.models import Call, Unit
@@ -43,21 +43,13 @@ from dispatch.services import (
 )
 from people.models import Person
 from triage.selectors import call_type_resolve
+from web.errors import error_fields, error_response
 from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
-CAN_READ = perms_any("dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")
+READ_CALLS = ("dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")
+CAN_READ = perms_any(*READ_CALLS)
 CAN_DISPATCH = perms_any("dispatch.dispatch_call")
 CAN_MOVE_UNITS = perms_any("dispatch.dispatch_call", "dispatch.respond_call")
-
-
-def _require_any(request: Request, *perms: str) -> None:
-    if not any(request.user.has_perm(p) for p in perms):
-        raise PermissionDenied(f"your roles do not allow this (needs one of: {', '.join(perms)})")
-
-
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages}
-    return Response(detail, status=http.HTTP_400_BAD_REQUEST)
 
 
 class CallCreatedSerializer(TriageOutputSerializer):
@@ -78,10 +70,6 @@ def _created_body(call: Call) -> dict[str, Any]:
         "explanation": call.explanation,
     }
 
-
-# One bound serializer validates every create: a new instance deep-copies its declared fields,
-# which cost more than the validation itself, and run_validation keeps no state on the instance.
-_CALL_CREATE = CallCreateSerializer()
 
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
@@ -117,19 +105,20 @@ IDEMPOTENCY = OpenApiParameter(
     ],
 )
 @api_view(["GET", "POST"])
+@permission_classes([perms_by_method(GET=READ_CALLS, POST=("dispatch.log_call",))])
 @throttle_classes([CreateThrottle])
 def calls(request: Request) -> Response:
     if request.method == "GET":
-        _require_any(request, "dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")
         return _call_list(request)
-    _require_any(request, "dispatch.log_call")
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not key or len(key) > 200:
         return Response(
             {"Idempotency-Key": ["this header is required (1 to 200 characters)"]},
             status=http.HTTP_400_BAD_REQUEST,
         )
-    d = _CALL_CREATE.run_validation(request.data)
+    serializer = CallCreateSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    d = serializer.validated_data
     code = call_type_resolve(d["call_type"])
     if code is None:
         return Response(
@@ -161,7 +150,7 @@ def calls(request: Request) -> Response:
             by=request.user, data=data, idempotency_key=key, request=request._request, source="api"
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     except IdempotencyConflict as exc:
         return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
     except DjangoPermissionDenied as exc:
@@ -225,10 +214,10 @@ def call_assign(request: Request, call_id: int) -> Response:
         )
     except CallNotOpen as exc:
         return Response(
-            {**exc.message_dict, "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
+            {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     call = Call.objects.prefetch_related("assignments__unit").get(pk=call_id)
     return Response(CallSerializer(call).data)
 
@@ -294,10 +283,10 @@ def call_clear_api(request: Request, call_id: int) -> Response:
         )
     except CallNotOpen as exc:
         return Response(
-            {**exc.message_dict, "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
+            {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(CallSerializer(call).data)
 
 
@@ -346,7 +335,7 @@ def unit_status(request: Request, unit_id: int) -> Response:
             request=request._request,
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(UnitSerializer(unit).data)
 
 

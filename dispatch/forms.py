@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
@@ -161,7 +160,7 @@ class ReferralFields(forms.Form):
     date_of_birth = forms.DateField(required=False)
     phone = forms.CharField(max_length=40, required=False)
 
-    # The service's error keys, as the fields of this form that carry them.
+    # The service's error keys, as the fields of this form that carry them (web.errors).
     SERVICE_FIELDS = {"referral": "referral_consent", "referral.needs": "needs"}
 
     def referral(self) -> Referral | None:
@@ -176,18 +175,6 @@ class ReferralFields(forms.Form):
             date_of_birth=d.get("date_of_birth"),
             phone=(d.get("phone") or "").strip(),
         )
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """A service's ValidationError, each message on the field it is about."""
-        if not hasattr(exc, "message_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for key, problems in exc.message_dict.items():
-            name = self.SERVICE_FIELDS.get(key, key)
-            if name in self.fields:
-                self.add_error(name, problems)
-            else:
-                self.add_error(None, [f"{key}: {problem}" for problem in problems])
 
 
 class ClearForm(ReferralFields):

@@ -216,15 +216,6 @@ def call_detail(call_id: int) -> Call | None:
     )
 
 
-def minutes_waiting(call: Call, now: datetime) -> float:
-    return (now - call.received_at).total_seconds() / 60
-
-
-def wait_warning(call: Call, now: datetime) -> bool:
-    limit = WAIT_WARNING_MINUTES.get(call.priority, 30)
-    return minutes_waiting(call, now) >= limit
-
-
 def calls_for_replay(*, since: datetime) -> Iterator[tuple[Any, ...]]:
     """(id, call type, answers, received_at, route, rule-set version) of the calls received
     since `since`, newest first: what the triage what-if replays. One query, read in chunks."""

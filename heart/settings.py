@@ -156,6 +156,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds a process keeps a computed value (web/cache.py), by name: how long a change takes to
+# reach every process. The compiled triage engine (an edited call type, schedule or
+# publication); the staffing model's calls of a period (kept only while no call changes).
+CACHE_SECONDS: dict[str, float] = {}
+for _name, (_variable, _default) in {
+    "triage_engine": ("TRIAGE_ENGINE_CACHE_SECONDS", 5.0),
+    "staffing_demand": ("STAFFING_DEMAND_CACHE_SECONDS", 300.0),
+}.items():
+    CACHE_SECONDS[_name] = env_float(_variable, _default)
+    if CACHE_SECONDS[_name] < 0:
+        raise ConfigError(f"{_variable}={CACHE_SECONDS[_name]:g} must not be negative")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,7 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "access.auth_backends.RoleModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Sign-in throttling (access/login_throttle.py): 5 failed logins lock an account from the
 # address they came from, for 10 minutes; 20 failures from one address across any accounts
@@ -240,11 +251,6 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
-
-# Seconds a web process reuses what it read for an API token (the user, active or not, and
-# their permissions) before reading it again; 0 reads it on every request. A revoked token, a
-# deactivated user or a changed role takes effect within this time (access/api_auth.py).
-API_TOKEN_CACHE_SECONDS = env_float("API_TOKEN_CACHE_SECONDS", 5.0)
 
 # API tokens (access/token_auth.py): valid for one shift from when they were issued; asking
 # for a token again after that issues a new one. Revoked from the user's account page, the
@@ -326,6 +332,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "background.tasks.outbox_relay",
         "schedule": env_float("OUTBOX_RELAY_SECONDS", 2.0),
     },
+    # Sent messages are kept OUTBOX_RETENTION_DAYS, then deleted.
+    "outbox-purge": {
+        "task": "background.tasks.outbox_purge",
+        "schedule": 3600.0,
+    },
     # A held call falls back when its hold runs out (docs/domain.md section 5).
     "dispatch-holds-sweep": {
         "task": "dispatch.tasks.holds_sweep",
@@ -355,6 +366,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": env_float("ROLLUP_RECONCILE_SECONDS", 3600.0),
     },
 }
+
+# Days a sent outbox message is kept (what was sent, when, after how many attempts).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7, minimum=1)
 
 # Domain configuration (docs/domain.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)

@@ -9,10 +9,6 @@ from heart.settings import *  # noqa: E402,F403
 # Hashing is deliberately slow in production; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Tests change roles and tokens and call the API at once: no reuse of a token's user.
-# (tests/access/test_api_auth.py tests the reuse with its own setting.)
-API_TOKEN_CACHE_SECONDS = 0.0
-
 # Throttles count in the shared cache, across tests; tests/access/test_throttles.py turns them on.
 API_TOKEN_THROTTLE_RATE = None
 API_CREATE_THROTTLE_RATE = None

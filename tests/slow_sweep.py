@@ -20,13 +20,13 @@ __all__ = ["app"]
 
 @worker_process_init.connect
 def _slow_batches(**_: Any) -> None:
-    from care_navigation import services
+    from care_navigation.services import sweep
 
     pause = float(os.environ["SLOW_SWEEP_PAUSE_SECONDS"])
-    batch = services._sweep_batch
+    batch = sweep._sweep_batch
 
     def slow_batch(*args: Any, **kwargs: Any) -> None:
         batch(*args, **kwargs)
         time.sleep(pause)
 
-    services._sweep_batch = slow_batch
+    sweep._sweep_batch = slow_batch

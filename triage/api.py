@@ -9,10 +9,10 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.api_permissions import perms_any
 from triage.engine import (
     BadAnswer,
     TriageInputError,
@@ -28,17 +28,6 @@ from web.serializers import StrictSerializer
 
 EVALUATE_PERMISSIONS = ("dispatch.log_call", "dispatch.dispatch_call", "triage.edit_ruleset")
 RULESET_LIST_PERMISSIONS = ("triage.view_ruleset", "triage.edit_ruleset")
-
-
-def _any_permission(*perms: str) -> type[BasePermission]:
-    class AnyPermission(BasePermission):
-        message = f"your roles do not allow this (needs one of: {', '.join(perms)})"
-
-        def has_permission(self, request: Any, view: Any) -> bool:
-            user = request.user
-            return bool(user and user.is_authenticated and any(user.has_perm(p) for p in perms))
-
-    return AnyPermission
 
 
 class TriageEvaluateRequestSerializer(StrictSerializer):
@@ -137,7 +126,7 @@ class RuleSetSummarySerializer(serializers.ModelSerializer):
     ],
 )
 @api_view(["POST"])
-@permission_classes([_any_permission(*EVALUATE_PERMISSIONS)])
+@permission_classes([perms_any(*EVALUATE_PERMISSIONS)])
 def triage_evaluate(request: Request) -> Response:
     """Route a call with the published rule set, without logging it: the route, the priority,
     the rule and the version that decided, and why. Nothing is stored.
@@ -167,7 +156,7 @@ def triage_evaluate(request: Request) -> Response:
 
 @extend_schema(operation_id="triage_rulesets_list", responses=RuleSetSummarySerializer(many=True))
 @api_view(["GET"])
-@permission_classes([_any_permission(*RULESET_LIST_PERMISSIONS)])
+@permission_classes([perms_any(*RULESET_LIST_PERMISSIONS)])
 def triage_rulesets(request: Request) -> Response:
     """Every rule-set version, newest first: draft, published (exactly one) or retired."""
     return Response(RuleSetSummarySerializer(ruleset_list(), many=True).data)

@@ -1,14 +1,13 @@
 """Reads for triage: the compiled engine in force, label lookups, rule sets.
 
 Evaluation never touches the database: the published rule set, the call types and the
-schedules are compiled once and kept in this process for a few seconds, so an admin's edit
-reaches every web and worker process within ENGINE_TTL_SECONDS without a query per call.
+schedules are compiled once and kept in this process for a few seconds (web.cache), so an
+admin's edit reaches every web and worker process within TRIAGE_ENGINE_CACHE_SECONDS without a
+query per call.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,8 +15,7 @@ from django.conf import settings
 from triage.coverage import Coverage
 from triage.engine import CallTypeInfo, CompiledRuleSet, compile_ruleset
 from triage.models import CallType, CallTypeMapping, RuleSet, ServiceSchedule
-
-ENGINE_TTL_SECONDS = 5.0
+from web.cache import cache_clear, cached
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,8 @@ class NoPublishedRuleSet(LookupError):
     pass
 
 
-_lock = threading.Lock()
-_cache: dict[int | None, tuple[float, Engine]] = {}
-
-
 def engine_invalidate() -> None:
-    with _lock:
-        _cache.clear()
+    cache_clear("triage_engine")
 
 
 def call_type_infos() -> dict[str, CallTypeInfo]:
@@ -58,11 +51,10 @@ def ruleset_published() -> RuleSet:
 
 def engine_get(version: int | None = None) -> Engine:
     """The compiled engine for a rule-set version (default: the published one)."""
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(version)
-        if hit is not None and now - hit[0] < ENGINE_TTL_SECONDS:
-            return hit[1]
+    return cached("triage_engine", version, lambda: _engine_compile(version))
+
+
+def _engine_compile(version: int | None) -> Engine:
     if version is None:
         ruleset = ruleset_published()
     else:
@@ -72,14 +64,11 @@ def engine_get(version: int | None = None) -> Engine:
         ruleset = found
     call_types = call_type_infos()
     schedules = [s.as_dict() for s in ServiceSchedule.objects.all()]
-    engine = Engine(
+    return Engine(
         ruleset=compile_ruleset(ruleset.rules, version=ruleset.version, call_types=call_types),
         coverage=Coverage.from_schedules(schedules, ruleset.fallback, settings.TIME_ZONE),
         call_types=call_types,
     )
-    with _lock:
-        _cache[version] = (now, engine)
-    return engine
 
 
 def label_map() -> dict[str, str]:

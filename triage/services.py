@@ -266,7 +266,7 @@ def ruleset_rule_move(
 def ruleset_publish(*, version: int, by: Any, request: HttpRequest | None = None) -> RuleSet:
     """Put draft ``version`` in force: the published version is retired in the same
     transaction (the database allows one published version), and this process's compiled
-    engine is dropped after commit (other processes follow within ENGINE_TTL_SECONDS).
+    engine is dropped after commit (other processes follow within TRIAGE_ENGINE_CACHE_SECONDS).
 
     The draft must compile against today's call types (every call type decided whatever the
     answers) and its fallback chains must be valid: RuleSetError otherwise, and nothing

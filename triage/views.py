@@ -10,12 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from triage import services
 from triage.engine import RuleSetError
@@ -38,12 +37,9 @@ from triage.ruleset_selectors import (
 )
 from triage.selectors import NoPublishedRuleSet
 from triage.services import RuleNotFound, RuleSetNotEditable
+from web.http import HtmxHttpRequest
 
 DETAIL_TEMPLATE = "triage/ruleset_detail.html"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 # Where a RuleSetError's path points in the rule form.

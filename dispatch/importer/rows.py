@@ -499,7 +499,7 @@ class RowPreparer:
                     content = "\x1f".join(id_parts(row))
                     external_id = blake2b(content.encode(), digest_size=16).hexdigest()
                 else:
-                    external_id = row[at_id].strip()  # type: ignore[index]
+                    external_id = row[at_id].strip()
                     if not external_id:
                         raise RowProblem("id", "is blank")
                     if len(external_id) > max_id:

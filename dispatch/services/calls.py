@@ -9,12 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from access.audit import audit_record
 from background.outbox import outbox_enqueue
-from background.rows import instance_insert
 from dispatch.models import Call, FieldEvent, TriageRecord
 from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
@@ -141,7 +140,7 @@ def _triage_record(
     """Record a triage of ``call``: the engine's ``result`` when given (the recommendation,
     kept beside an override), else the routing the call holds now."""
     source: Any = call if result is None else result
-    record = TriageRecord(
+    return TriageRecord.objects.create(
         call=call,
         kind=kind,
         at=at,
@@ -156,8 +155,6 @@ def _triage_record(
         explanation=source.explanation[:300],
         by=_user_or_none(by),
     )
-    instance_insert(record)
-    return record
 
 
 def _field_event(
@@ -237,22 +234,18 @@ def call_create(
                 call.status = Call.Status.LINKED
             else:
                 call.status = Call.Status.PHONE if call.route == "CCD" else Call.Status.QUEUED
-            # The five rows of a create go in through prepared INSERTs (background/rows.py): the
-            # ORM's per-save query building cost more than the database work.
-            instance_insert(call)
+            call.save(force_insert=True)
             _triage_record(call, kind=TriageRecord.Kind.INTAKE, by=by, at=entered, result=result)
             if overridden:
                 _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=entered)
             if idempotency_key:
-                instance_insert(
-                    IdempotencyRecord(
-                        key=idempotency_key,
-                        user=by,
-                        scope="call_create",
-                        request_hash=fingerprint,
-                        object_id=call.pk,
-                        created_at=now,
-                    )
+                IdempotencyRecord.objects.create(
+                    key=idempotency_key,
+                    user=by,
+                    scope="call_create",
+                    request_hash=fingerprint,
+                    object_id=call.pk,
+                    created_at=now,
                 )
             audit_record(
                 action="call.create",
@@ -321,17 +314,12 @@ def _open_incident(call_id: int) -> Call:
     return incident
 
 
-_IDEMPOTENCY_LOOKUP = (
-    "SELECT request_hash, object_id FROM web_idempotencyrecord"
-    " WHERE user_id = %s AND scope = 'call_create' AND key = %s"
-)
-
-
 def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
-    # On every create, so one prepared statement reads only the two columns it needs.
-    with connection.cursor() as cursor:
-        cursor.execute(_IDEMPOTENCY_LOOKUP, [_user_or_none(by) and by.pk, key])
-        record = cursor.fetchone()
+    record = (
+        IdempotencyRecord.objects.filter(user=_user_or_none(by), scope="call_create", key=key)
+        .values_list("request_hash", "object_id")
+        .first()
+    )
     if record is None:
         return None
     request_hash, object_id = record

@@ -27,7 +27,7 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
-from dispatch.views.common import flash_error
+from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
 
 ETAG_HEADER = "X-Board-Etag"
@@ -195,7 +195,7 @@ def assign(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
         messages.error(request, f"{exc.unit.name if exc.unit else 'unit'}: {exc}")
         return _back(call_id) if not request.htmx else HttpResponse(str(exc), status=409)
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
         return _back(call_id)
     messages.success(request, f"{assignment.unit.name} assigned to call {call_id}.")
     return (
@@ -222,7 +222,7 @@ def unit_status(request: HttpRequest, unit_id: int) -> HttpResponse:
             )
             messages.success(request, f"{unit.name} is now {unit.get_status_display()}.")
         except ValidationError as exc:
-            flash_error(request, exc)
+            error_flash(request, exc)
     back_to = id_or_none(call_id)
     if back_to is not None:
         return _back(back_to)
@@ -240,7 +240,7 @@ def hold(request: HttpRequest, call_id: int) -> HttpResponse:
             f"{timezone.localtime(call.held_until):%H:%M}.",
         )
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
     return _back(call_id)
 
 
@@ -251,7 +251,7 @@ def fall_back(request: HttpRequest, call_id: int) -> HttpResponse:
         call = call_fall_back(call_id=call_id, by=request.user, request=request)
         messages.success(request, f"Call {call_id} fell back to {call.route} (no unit).")
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
     return _back(call_id)
 
 
@@ -268,7 +268,7 @@ def handoff(request: HttpRequest, call_id: int) -> HttpResponse:
         )
         messages.success(request, f"Handoff recorded: call {call_id} now routed to HEART.")
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
     return _back(call_id)
 
 
@@ -290,5 +290,5 @@ def backup(request: HttpRequest, call_id: int) -> HttpResponse:
         )
         messages.warning(request, f"Police backup requested on call {call_id}.")
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
     return _back(call_id)

@@ -23,7 +23,7 @@ from dispatch.services import (
     ccd_resolve,
     unit_status_set,
 )
-from dispatch.views.common import flash_error
+from web.errors import error_flash, errors_to_form
 from web.http import HtmxHttpRequest
 
 RESPONDER_STATUSES = [
@@ -92,7 +92,7 @@ def ccd_resolve_view(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            errors_to_form(form, exc, fields=form.SERVICE_FIELDS)
         else:
             done = f"Call {call_id} resolved by phone: {call.get_disposition_display()}."
             if call.referral_consent is True:
@@ -122,7 +122,7 @@ def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
         )
         messages.success(request, f"Call {call_id} converted to a field response: {call.route}.")
     except ValidationError as exc:
-        flash_error(request, exc)
+        error_flash(request, exc)
     return redirect(reverse("dispatch:ccd_queue"))
 
 
@@ -169,7 +169,7 @@ def responder_status(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            flash_error(request, exc)
+            error_flash(request, exc)
     return redirect(reverse("dispatch:responder"))
 
 
@@ -194,7 +194,7 @@ def responder_backup(request: HttpRequest) -> HttpResponse:
             )
             messages.warning(request, "Police backup requested: dispatch has been alerted.")
         except ValidationError as exc:
-            flash_error(request, exc)
+            error_flash(request, exc)
     return redirect(reverse("dispatch:responder"))
 
 
@@ -224,7 +224,7 @@ def responder_clear(request: HttpRequest) -> HttpResponse:
                 **clear_inputs(form),
             )
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            errors_to_form(form, exc, fields=form.SERVICE_FIELDS)
         else:
             messages.success(request, f"Call {call.pk} cleared: {call.get_disposition_display()}.")
             return redirect(reverse("dispatch:responder"))

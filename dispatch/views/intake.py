@@ -19,10 +19,10 @@ from dispatch.selectors import possible_duplicates, prior_calls
 from dispatch.services import IdempotencyConflict, call_create, triage_evaluate
 from dispatch.services.calls import NARRATIVE_MAX_CHARS
 from dispatch.signals import people_shown
-from dispatch.views.common import error_text
 from people.models import Person
 from triage.models import CallType, CallTypeMapping
 from triage.vocabulary import ANSWER_CHOICES
+from web.errors import error_text, errors_to_form
 from web.http import HtmxHttpRequest, id_or_none
 
 # The idempotency key of the call just saved, for the next intake page: the browser's draft
@@ -63,13 +63,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                for field, problems in exc.message_dict.items():
-                    shown = field in form.fields and not form.fields[field].widget.is_hidden
-                    if shown:
-                        form.add_error(field, problems)
-                    else:  # a hidden field (the received time) is named above the form
-                        name = field.replace("_", " ")
-                        form.add_error(None, [f"{name}: {problem}" for problem in problems])
+                errors_to_form(form, exc)
             except IdempotencyConflict as exc:
                 form.add_error(None, str(exc))
             except PermissionDenied as exc:

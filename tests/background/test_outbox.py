@@ -1,11 +1,13 @@
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from background.models import OutboxMessage
-from background.outbox import outbox_enqueue, outbox_relay
+from background.outbox import outbox_enqueue, outbox_purge, outbox_relay
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,30 @@ def test_it_discards_the_message_when_the_transaction_rolls_back():
         outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
         raise RuntimeError("the call failed to save")
     assert not OutboxMessage.objects.exists()
+
+
+def test_it_purges_messages_sent_before_the_retention_days(settings):
+    settings.OUTBOX_RETENTION_DAYS = 7
+    sent_long_ago = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    with transaction.atomic():
+        old = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
+        recent = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
+        unsent = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=sent_long_ago)
+    OutboxMessage.objects.filter(pk=recent.pk).update(sent_at=sent_long_ago + timedelta(days=2))
+    OutboxMessage.objects.filter(pk=unsent.pk).update(created_at=sent_long_ago)
+
+    assert outbox_purge(now=sent_long_ago + timedelta(days=8)) == 1
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, unsent.pk}
+    assert outbox_purge(now=sent_long_ago + timedelta(days=8)) == 0  # safe to run twice
+
+
+def test_it_purges_on_beats_schedule(settings):
+    from background.tasks import outbox_purge as task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-purge"]
+    assert entry["task"] == task.name == "background.tasks.outbox_purge"
+    with transaction.atomic():
+        message = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now() - timedelta(days=30))
+    assert task() == 1

@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 from care_navigation.models import Case, ClearingReferral
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
 from people.models import Person
 from tests.factories import UnitFactory, UserFactory
+from web.cache import cache_clear
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=NY)
@@ -28,10 +28,10 @@ def at(day: int, hour: int, month: int = 3, year: int = 2026) -> datetime:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """The staffing model keeps the eligible calls it loaded in the cache for a few minutes."""
-    cache.clear()
+    """The staffing model keeps the eligible calls it loaded for a few minutes."""
+    cache_clear("staffing_demand")
     yield
-    cache.clear()
+    cache_clear("staffing_demand")
 
 
 @pytest.fixture

@@ -22,14 +22,6 @@ def spaced(code: str | None) -> str:
     return (code or "").replace("_", " ")
 
 
-@register.filter
-def epoch_ms(value: datetime | None) -> int | str:
-    """Milliseconds since the epoch, for live timers in the browser."""
-    if value is None:
-        return ""
-    return int(value.timestamp() * 1000)
-
-
 @register.simple_tag
 def minutes_since(value: datetime | None) -> str:
     if value is None:

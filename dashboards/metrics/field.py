@@ -1,0 +1,97 @@
+"""In the field: felt-safe answers, police backup requests, handoffs."""
+
+from __future__ import annotations
+
+from dashboards.metrics.period import Period
+from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, link, pct, pct_text
+from dashboards.metrics.sql import SUM_FIELDS, Sums
+
+
+def field_section(
+    period: Period,
+    groups: list[tuple[str, str, str, str, Sums]],
+    figures: list[Figure],
+    tables: dict[str, Table],
+) -> None:
+    s = Sums()
+    for *_dims, sums in groups:
+        s.add([getattr(sums, name) for name in SUM_FIELDS])
+    safe = pct(s.safety_yes, s.safety_n)
+    backup_share = pct(s.backups, s.department_responses)
+    figures.append(
+        Figure(
+            "felt_safe",
+            "Responders who felt safe",
+            f"{pct_text(safe)} of {s.safety_n:,} answers",
+            safe,
+            REFERENCES["felt_safe"],
+            url=period.url("dashboards_calls", has="unsafe"),
+            detail=f"{s.safety_n - s.safety_yes:,} answered no",
+        )
+    )
+    figures.append(
+        Figure(
+            "backup",
+            "Police backup requests",
+            f"{s.backups:,} for {s.department_responses:,} department responses "
+            f"({pct_text(backup_share)})",
+            backup_share,
+            REFERENCES["backup"],
+            url=period.url("dashboards_calls", has="backup"),
+        )
+    )
+    figures.append(
+        Figure(
+            "handoffs",
+            "Police-to-department handoffs",
+            f"{s.handoffs:,}",
+            s.handoffs,
+            REFERENCES["handoffs"],
+            url=period.url("dashboards_calls", has="handoff"),
+        )
+    )
+    tables["field"] = Table(
+        "field",
+        "In the field",
+        ["Measure", "Count", "Share", "Published"],
+        [
+            [
+                Cell("Department responses (HEART, co-response, CCD assignments)"),
+                link(
+                    period, f"{s.department_responses:,}", s.department_responses, has="department"
+                ),
+                Cell(""),
+                Cell(""),
+            ],
+            [
+                Cell("Felt-safe answers: yes"),
+                link(period, f"{s.safety_yes:,}", s.safety_yes, has="safety"),
+                Cell(pct_text(safe), value=safe, numeric=True),
+                Cell(REFERENCES["felt_safe"]),
+            ],
+            [
+                Cell("Felt-safe answers: no"),
+                link(
+                    period,
+                    f"{s.safety_n - s.safety_yes:,}",
+                    s.safety_n - s.safety_yes,
+                    has="unsafe",
+                ),
+                Cell(pct_text(pct(s.safety_n - s.safety_yes, s.safety_n)), numeric=True),
+                Cell(""),
+            ],
+            [
+                Cell("Police backup requests"),
+                link(period, f"{s.backups:,}", s.backups, has="backup"),
+                Cell(pct_text(backup_share), value=backup_share, numeric=True),
+                Cell(REFERENCES["backup"]),
+            ],
+            [
+                Cell("Police-to-department handoffs"),
+                link(period, f"{s.handoffs:,}", s.handoffs, has="handoff"),
+                Cell(""),
+                Cell(REFERENCES["handoffs"]),
+            ],
+        ],
+        note="Backup share: requests per department assignment on the period's calls.",
+    )
