@@ -7,7 +7,8 @@ the directory, and where each referral ends (connected, waitlisted, unavailable,
 scheduled and never attended, or no answer). Everything goes through the care-navigation
 services with the time it happened, in time order, and the sweep runs as beat would have,
 so the cases close at day 30 with their computed outcome. Nothing is recorded after the
-moment of loading: the last month's cases are open, mid-way.
+moment of loading: the last month's cases are open, mid-way. Then a few safety plans, for
+the calls the phone line resolved with one.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from care_navigation.hsds import hsds_import
-from care_navigation.models import Case, Notification, Referral, Service
+from care_navigation.models import Case, Notification, Referral, SafetyPlan, Service
+from care_navigation.safety_plan_services import NewPerson, PlanSections, safety_plan_create
 from care_navigation.services import (
     care_sweep,
     contact_log,
@@ -34,7 +36,12 @@ from care_navigation.services import (
     referral_create,
     referral_update,
 )
+from dispatch.demo import DEMO_SOURCE
+from dispatch.demo_history import FIRST_NAMES, LAST_NAMES
 from dispatch.demo_parameters import DemoProcess, demo_process, weighted
+from dispatch.models import Assignment, Call
+from dispatch.services import calls_person_set
+from people.models import Person
 
 DEMO_DIRECTORY = Path(__file__).resolve().parent / "data" / "demo_directory"
 # Beat's care sweep runs every CARE_SWEEP_SECONDS (5 minutes): a case due at 10:02 is
@@ -230,3 +237,117 @@ def demo_care_seed(users: dict[str, User], *, process: DemoProcess | None = None
         if username in users:
             notification_mark_read(user=users[username], notification_ids=closed)
     return work.result
+
+
+# Safety plans: what people and their clinicians write, in their words.
+PLAN_TEXTS: dict[str, tuple[str, ...]] = {
+    "warning_signs": (
+        "Not sleeping for two nights; stops answering texts",
+        "Drinking alone after work; thinking everyone is better off without me",
+        "Anniversary of my brother's death; staying in bed all day",
+        "Arguments with my partner about money; feeling trapped",
+        "Skipping meals and meds; hearing the voices louder at night",
+    ),
+    "coping_steps": (
+        "Walk the loop at Duke Park; put on my headphones",
+        "Shower, make tea, sit on the porch for ten minutes",
+        "Draw; play the guitar; pray",
+        "Call the warmline before it gets bad; breathing exercise from the group",
+    ),
+    "people_and_places": (
+        "My sister Keisha (919-555-0114); the library on Main St",
+        "Pastor Williams; the Tuesday peer group at the recovery center",
+        "My neighbour Ms. Ruth; the coffee shop on Ninth St",
+        "Cousin Andre; the basketball court at the rec center",
+    ),
+    "professionals": (
+        "988 Suicide & Crisis Lifeline; my therapist at the clinic (919-555-0150)",
+        "Durham CCD line; my case manager; 988 (text or call)",
+        "The crisis center walk-in, open 24/7; 988",
+    ),
+    "means_safety": (
+        "My sister keeps my pills and brings the week's dose",
+        "The hunting rifle is at my uncle's, locked; no alcohol in the house",
+        "Razors and extra medication out of the apartment; a lock box for the rest",
+        "Car keys with my partner on bad nights",
+    ),
+}
+
+
+@dataclass
+class PlanResult:
+    plans: int = 0
+    versions: int = 0
+
+
+def _plan_sections(rng: random.Random) -> PlanSections:
+    return PlanSections(**{name: rng.choice(texts) for name, texts in PLAN_TEXTS.items()})
+
+
+def demo_safety_plans_seed(
+    users: dict[str, User], *, process: DemoProcess | None = None
+) -> PlanResult:
+    """A few safety plans, once (nothing when the demo has plans already): for the last calls
+    of the year a CCD clinician resolved with "safety plan made", each about a person named
+    then and written when the call ended, some revised a few days later. The first is the
+    person of the phone call waiting on the CCD queue now (they called before), and a person
+    with a plan is the one HEART-1 (the demo responder's unit) is with, when it is on a call."""
+    result = PlanResult()
+    if SafetyPlan.objects.exists():
+        return result
+    process = process or demo_process()
+    rng = random.Random(f"{process.seed}-plans")  # noqa: S311 - reproducible demo data
+    clinician = users.get("ccd")
+    if clinician is None:
+        return result
+    now = timezone.now()
+    calls = list(
+        Call.objects.filter(
+            source=DEMO_SOURCE, ccd_disposition="safety_plan_made", status=Call.Status.CLOSED
+        ).order_by("-closed_at", "-id")[: process.ccd.safety_plans]
+    )
+    waiting = (
+        Call.objects.filter(source=DEMO_SOURCE, status=Call.Status.PHONE, person__isnull=True)
+        .exclude(caller_name="")
+        .order_by("received_at", "id")
+        .first()
+    )
+    people: list[Person] = []
+    for number, call in enumerate(calls):
+        first = waiting.caller_name.split()[0] if number == 0 and waiting else ""
+        name = f"{first or rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        at = call.closed_at or call.received_at
+        plan = safety_plan_create(
+            by=clinician,
+            call=call,
+            person=Person.objects.get(pk=call.person_id) if call.person_id else None,
+            new_person=NewPerson(name=name),
+            sections=_plan_sections(rng),
+            at=at,
+        )
+        people.append(plan.person)
+        result.plans += 1
+        result.versions += 1
+        revised = at + timedelta(days=rng.uniform(2, 9))
+        if rng.random() < process.ccd.plan_revised and revised < now:
+            case = Case.objects.filter(person=plan.person, status=Case.Status.OPEN).first()
+            safety_plan_create(
+                by=case.navigator if case and case.navigator else clinician,
+                person=plan.person,
+                sections=_plan_sections(rng),
+                based_on=plan.version,
+                at=revised,
+            )
+            result.versions += 1
+    if waiting is not None and people:
+        calls_person_set(call_ids=[waiting.pk], person_id=people[0].pk, by=clinician)
+    on_heart_1 = (
+        Assignment.objects.filter(
+            unit__name="HEART-1", cleared_at__isnull=True, call__person__isnull=True
+        )
+        .values_list("call_id", flat=True)
+        .first()
+    )
+    if on_heart_1 is not None and len(people) > 1:
+        calls_person_set(call_ids=[on_heart_1], person_id=people[1].pk, by=users.get("dispatcher"))
+    return result

@@ -463,3 +463,74 @@ class ServiceNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} meets {self.need}"
+
+
+# Safety plans (docs/ccd.md): the Stanley-Brown sections, in the order a clinician walks
+# through them with the person.
+SAFETY_PLAN_SECTIONS = [
+    ("warning_signs", "Warning signs", "Thoughts, moods, situations that show a crisis coming"),
+    ("coping_steps", "Coping steps", "What the person can do on their own to take their mind off"),
+    (
+        "people_and_places",
+        "People and places",
+        "People and social settings that help, and who to ask for help",
+    ),
+    (
+        "professionals",
+        "Professionals",
+        "Clinicians, agencies, crisis lines (988) to contact in a crisis",
+    ),
+    (
+        "means_safety",
+        "Means safety",
+        "Making the surroundings safe: what to remove or lock away, and how",
+    ),
+]
+SAFETY_PLAN_SECTION_CODES = [code for code, _label, _help in SAFETY_PLAN_SECTIONS]
+SAFETY_PLAN_SECTION_MAX_CHARS = 4000
+
+
+class SafetyPlan(models.Model):
+    """One version of a person's safety plan. The newest version is the plan in force; a new
+    one supersedes it and the earlier ones are kept, never changed. Read by CCD, the team on an
+    open call about the person, the person's navigator and supervisors, every read audited
+    (care_navigation/safety_plan_selectors.py)."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="safety_plans",
+        db_index=False,  # the unique (person, version) index serves every lookup by person
+    )
+    version = models.PositiveIntegerField()
+    warning_signs = models.TextField(blank=True)
+    coping_steps = models.TextField(blank=True)
+    people_and_places = models.TextField(blank=True)
+    professionals = models.TextField(blank=True)
+    means_safety = models.TextField(blank=True)
+    # The call it was written on (a CCD call, or a field response), when there was one.
+    call = models.ForeignKey(
+        "dispatch.Call",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+    class Meta:
+        ordering = ["person", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="care_safety_plan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety plan v{self.version} of person {self.person_id}"
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(code, label, text) of each section, in order."""
+        return [(code, label, getattr(self, code)) for code, label, _help in SAFETY_PLAN_SECTIONS]

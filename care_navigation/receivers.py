@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from care_navigation.safety_plan_selectors import safety_plan_summaries
 from care_navigation.selectors import familiar_neighbor_ids, open_case_for_people
 from care_navigation.services import case_open_from_referral
 
@@ -48,3 +49,11 @@ def care_for_people_shown(sender: Any, *, person_ids: list[int], **kwargs: Any) 
         "familiar": familiar_neighbor_ids(person_ids),
         "open_cases": open_case_for_people(person_ids),
     }
+
+
+def safety_plans_for_viewer(
+    sender: Any, *, user: Any, person_ids: list[int], **kwargs: Any
+) -> dict[str, Any]:
+    """For the CCD queue, the call page and the responder's view: which of these people have a
+    safety plan this viewer may read, with its version and date (its text stays here)."""
+    return {"safety_plans": safety_plan_summaries(user=user, person_ids=person_ids)}

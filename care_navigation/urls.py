@@ -1,6 +1,6 @@
 from django.urls import path
 
-from care_navigation import views
+from care_navigation import safety_plan_views, views
 
 app_name = "care_navigation"
 
@@ -22,6 +22,12 @@ urlpatterns = [
     path("cases/<int:case_id>/claim/", views.case_claim, name="case_claim"),
     path("cases/<int:case_id>/person/", views.person_confirm, name="person_confirm"),
     path("referrals/<int:referral_id>/", views.referral_change, name="referral_change"),
+    path("people/<int:person_id>/safety-plan/", safety_plan_views.safety_plan, name="safety_plan"),
+    path(
+        "calls/<int:call_id>/safety-plan/",
+        safety_plan_views.call_safety_plan,
+        name="call_safety_plan",
+    ),
     path("services/", views.directory, name="directory"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),

@@ -43,6 +43,7 @@ from care_navigation.forms import (
     ServiceSearchForm,
 )
 from care_navigation.models import Case, NeedRequest, Referral, Service
+from care_navigation.safety_plan_selectors import safety_plan_summaries
 from dispatch.models import Call
 from people.models import Person
 from web.errors import errors_to_form
@@ -104,6 +105,9 @@ def _render_case(
         "statuses": Referral.Status.choices,
         "can_extend": request.user.has_perm("care_navigation.extend_case"),
         "can_assign": request.user.has_perm("care_navigation.assign_case"),
+        "safety_plan": safety_plan_summaries(user=request.user, person_ids=[case.person_id]).get(
+            case.person_id
+        ),
         **_search(request, case),
     }
     if request.htmx:

@@ -17,6 +17,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from care_navigation.models import Case, ClearingReferral
 from dashboards.metrics import (
+    PHONE_RESOLUTIONS,
     REASONS,
     WEEKDAYS,
     Period,
@@ -31,7 +32,14 @@ from dashboards.rollups import (
     local_midnight,
     zone,
 )
-from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck
+from dispatch.models import (
+    CCD_DISPOSITIONS,
+    DISPOSITIONS,
+    Assignment,
+    Call,
+    FieldEvent,
+    SafetyCheck,
+)
 from triage.vocabulary import ROUTES
 
 OUTCOMES = ("served", "unserved", "outside_hours", "no_unit", "override", "unexplained")
@@ -118,6 +126,8 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     hour = _int(params, "hour", 0, 23, errors)
     day = _day(params, "day", errors)
     week = _day(params, "week", errors)
+    disposition = _choice(params, "disposition", [c for c, _ in DISPOSITIONS], errors)
+    ccd_disposition = _choice(params, "ccd_disposition", [c for c, _ in CCD_DISPOSITIONS], errors)
     call_type = (params.get("call_type") or "").strip()
     if len(call_type) > 40:
         errors["call_type"] = "call_type: at most 40 characters"
@@ -183,6 +193,12 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     if call_type:
         calls = calls.filter(call_type_id=call_type)
         conditions.append(f"call type {call_type}")
+    if disposition:
+        calls = calls.filter(disposition=disposition).exclude(ccd_disposition__in=PHONE_RESOLUTIONS)
+        conditions.append(f"cleared in the field: {dict(DISPOSITIONS)[disposition]}")
+    if ccd_disposition:
+        calls = calls.filter(ccd_disposition=ccd_disposition)
+        conditions.append(f"by phone (CCD): {dict(CCD_DISPOSITIONS)[ccd_disposition]}")
     if weekday is not None or hour is not None:
         calls = calls.annotate(
             local_weekday=ExtractIsoWeekDay("received_at", tzinfo=zone()),

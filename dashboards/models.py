@@ -179,3 +179,27 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} up to {self.watermark}"
+
+
+class DispositionRollup(models.Model):
+    """Calls received on one local day by how they ended: the field's disposition and the
+    phone line's (CCD) disposition, both blank for a call that has neither yet."""
+
+    grain = _grain()
+    day = models.DateField()
+    source = models.CharField(max_length=40)
+    disposition = models.CharField(max_length=32)
+    ccd_disposition = models.CharField(max_length=32)
+    calls = models.PositiveIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "source", "disposition", "ccd_disposition"],
+                name="dash_disposition_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.disposition}/{self.ccd_disposition}: {self.calls}"

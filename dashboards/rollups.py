@@ -44,6 +44,7 @@ from django.utils import timezone
 from dashboards.models import (
     CallHistogram,
     CallRollup,
+    DispositionRollup,
     EligibleHourRollup,
     PersonDayRollup,
     RollupState,
@@ -91,6 +92,7 @@ CALL_COLUMNS = (
 )
 HISTOGRAM_COLUMNS = ("day", "source", "route", "measure", "bucket", "calls")
 PERSON_COLUMNS = ("day", "source", "person_id", "responses")
+DISPOSITION_COLUMNS = ("day", "source", "disposition", "ccd_disposition", "calls")
 HOUR_COLUMNS = (
     "day",
     "weekday",
@@ -342,6 +344,29 @@ def person_select(calls: QuerySet[Call]) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def disposition_select(calls: QuerySet[Call]) -> tuple[str, list[Any]]:
+    """SELECT producing DispositionRollup rows (DISPOSITION_COLUMNS) for `calls` that ended
+    with a disposition, the field's or the phone line's."""
+    ended = (
+        calls.exclude(disposition="", ccd_disposition="")
+        .order_by()
+        .annotate(
+            r_day=TruncDate("received_at", tzinfo=zone()),
+            r_source=F("source"),
+            r_disposition=F("disposition"),
+            r_ccd=F("ccd_disposition"),
+        )
+        .values("r_day", "r_source", "r_disposition", "r_ccd")
+    )
+    inner, params = _sql(ended)
+    sql = f"""
+        SELECT c.r_day AS day, c.r_source AS source, c.r_disposition AS disposition,
+          c.r_ccd AS ccd_disposition, COUNT(*) AS calls
+        FROM ({inner}) c GROUP BY 1, 2, 3, 4
+    """  # noqa: S608
+    return sql, params
+
+
 @dataclass(frozen=True)
 class Rollup:
     """A rollup table: its columns after `day` are dimensions, then sums."""
@@ -364,7 +389,8 @@ CALLS = Rollup(CallRollup, CALL_COLUMNS[1:6], CALL_COLUMNS[6:], call_rollup_sele
 HISTOGRAMS = Rollup(CallHistogram, HISTOGRAM_COLUMNS[1:5], ("calls",), histogram_select)
 HOURS = Rollup(EligibleHourRollup, HOUR_COLUMNS[1:7], ("calls",), hour_select)
 PEOPLE = Rollup(PersonDayRollup, PERSON_COLUMNS[1:3], ("responses",), person_select)
-ROLLUPS = (CALLS, HISTOGRAMS, HOURS, PEOPLE)
+ENDINGS = Rollup(DispositionRollup, DISPOSITION_COLUMNS[1:4], ("calls",), disposition_select)
+ROLLUPS = (CALLS, HISTOGRAMS, HOURS, PEOPLE, ENDINGS)
 
 
 def month_start(day: date) -> date:

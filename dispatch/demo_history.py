@@ -148,6 +148,8 @@ SCENARIO_ANSWERS: dict[str, dict[str, str]] = {
     "suicide_plan": {**NO_RISK, "self_harm": "plan"},
     "medical": {**NO_RISK, "medical": "yes"},
     "crime_in_progress": {**NO_RISK, "crime_in_progress": "yes"},
+    # Someone calling about another person, who was asked both caller questions (R7b).
+    "third_party_phone": {**NO_RISK, "caller_is_subject": "no", "wants_in_person": "no"},
 }
 
 
@@ -351,12 +353,16 @@ class Year:
     def ccd(self, row: Row, data: CallInput) -> None:
         ends = row.received + self.spread_minutes(self.process.ccd.phone_minutes)
         if self.rng.random() >= self.process.ccd.convert:
+            disposition = weighted(self.rng, self.process.ccd.dispositions)
             self.store(
                 row,
                 data,
                 response=None,
-                disposition=weighted(self.rng, self.process.ccd.dispositions),
+                disposition="",
+                ccd_disposition=disposition,
                 closed_at=ends,
+                referral=self.referral_draw() if disposition == REFERRED else None,
+                by=self.users.get("ccd"),
             )
             return
         self.result.replayed += 1

@@ -58,6 +58,7 @@ class History:
 @dataclass(frozen=True)
 class Screening:
     phone: Shares
+    third_party_phone: Shares
     elevated_risk: Shares
     suicide_plan: Shares
     medical: Shares
@@ -91,6 +92,8 @@ class Ccd:
     convert: float
     phone_minutes: Spread
     dispositions: Weights
+    safety_plans: int
+    plan_revised: float
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from dispatch.models import DISPOSITIONS, Unit
+from dispatch.models import CCD_RESOLUTIONS, DISPOSITIONS, Unit
 from dispatch.services import CallInput, Referral
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
@@ -198,9 +198,10 @@ class ClearForm(ReferralFields):
 
 
 class CcdResolveForm(ReferralFields):
-    """A call resolved by phone: its disposition and, when referred, the person's answer."""
+    """A call resolved by phone: the phone line's disposition and, when referred, the
+    person's answer. (Converting to a field response is the queue's other form.)"""
 
-    disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
+    disposition = forms.ChoiceField(choices=[("", "— choose —"), *CCD_RESOLUTIONS])
 
     field_order = ["disposition"]
 

@@ -22,6 +22,21 @@ DISPOSITIONS = [
     ("gone_on_arrival", "Gone on arrival"),
     ("other", "Other"),
 ]
+# The phone line's own outcomes (docs/ccd.md): how a CCD clinician ended a call on the phone.
+# Converting it to a field response is ccd_convert; the five others resolve it by phone.
+CCD_CONVERTED = "converted_to_field_response"
+CCD_DISPOSITIONS = [
+    ("resolved_by_phone", "Resolved by phone"),
+    ("safety_plan_made", "Safety plan made"),
+    ("referred_to_care_navigation", "Referred to care navigation"),
+    ("transferred_to_988", "Transferred to 988"),
+    (CCD_CONVERTED, "Converted to field response"),
+    ("caller_disconnected", "Caller disconnected"),
+]
+CCD_RESOLUTIONS = [(code, label) for code, label in CCD_DISPOSITIONS if code != CCD_CONVERTED]
+# How a call ended: the field's disposition when its last unit cleared, the phone line's when
+# CCD resolved it by phone.
+CALL_DISPOSITIONS = [*DISPOSITIONS, *(d for d in CCD_RESOLUTIONS if d not in DISPOSITIONS)]
 
 
 class Unit(models.Model):
@@ -109,7 +124,13 @@ class Call(models.Model):
     override_reason = models.CharField(max_length=500, blank=True)
     explanation = models.CharField(max_length=300, blank=True)
 
-    disposition = models.CharField(max_length=32, choices=DISPOSITIONS, blank=True)
+    disposition = models.CharField(max_length=32, choices=CALL_DISPOSITIONS, blank=True)
+    # What the CCD clinician did with the call on the phone; kept when a converted call is
+    # later cleared in the field with a field disposition. The database default lets the
+    # INSERTs that name their columns (the importer's COPY path) leave it out.
+    ccd_disposition = models.CharField(
+        max_length=32, choices=CCD_DISPOSITIONS, blank=True, default="", db_default=""
+    )
     # Referral to care navigation at clearing: None = not offered, False = declined (a count,
     # no case), True = consented (a case was opened).
     referral_consent = models.BooleanField(null=True, blank=True)

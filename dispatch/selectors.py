@@ -86,7 +86,7 @@ def active_calls() -> QuerySet[Call]:
 def phone_queue() -> QuerySet[Call]:
     return (
         Call.objects.filter(status=Call.Status.PHONE)
-        .select_related("call_type")
+        .select_related("call_type", "person")
         .annotate(priority_rank=PRIORITY_ORDER)
         .order_by("priority_rank", "received_at", "id")
     )

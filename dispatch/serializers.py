@@ -129,6 +129,7 @@ class CallSerializer(serializers.ModelSerializer):
             "override_reason",
             "explanation",
             "disposition",
+            "ccd_disposition",
             "duplicate_of",
             "first_dispatched_at",
             "first_on_scene_at",

@@ -17,3 +17,10 @@ referral_made = Signal()
 # navigation says which of them have an open case (open_cases, {person id: navigator}) and
 # which are familiar neighbors (familiar, a set of ids).
 people_shown = Signal()
+
+# Sent by the pages that show calls to the people who work them (the CCD queue, the call page,
+# the responder's view) with the viewer (user) and the people the calls are about
+# (person_ids, a list). Each receiver returns a dict of template context to add: care
+# navigation says whose safety plan this viewer may read (safety_plans, {person id: the
+# current version's summary}); nothing of a plan's text leaves care navigation this way.
+people_shown_to = Signal()

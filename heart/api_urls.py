@@ -3,7 +3,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from access import api as access_api
 from care_navigation import api as care_api
+from care_navigation import safety_plan_api
 from dispatch import api as dispatch_api
+from dispatch import ccd_api
 from heart import views
 from triage import api as triage_api
 
@@ -19,6 +21,9 @@ urlpatterns = [
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),
     path("calls/<int:call_id>/assign/", dispatch_api.call_assign, name="api-call-assign"),
     path("calls/<int:call_id>/clear/", dispatch_api.call_clear_api, name="api-call-clear"),
+    path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
+    path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
+    path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
     path("board/", dispatch_api.board, name="api-board"),
@@ -29,6 +34,16 @@ urlpatterns = [
     path("cases/<int:case_id>/contacts/", care_api.case_contacts, name="api-case-contacts"),
     path("cases/<int:case_id>/referrals/", care_api.case_referrals, name="api-case-referrals"),
     path("referrals/<int:referral_id>/", care_api.referral_detail, name="api-referral"),
+    path(
+        "people/<int:person_id>/safety-plan/",
+        safety_plan_api.person_safety_plan,
+        name="api-person-safety-plan",
+    ),
+    path(
+        "calls/<int:call_id>/safety-plan/",
+        safety_plan_api.call_safety_plan,
+        name="api-call-safety-plan",
+    ),
     path("notifications/", care_api.notifications, name="api-notifications"),
     path("notifications/read/", care_api.notifications_read, name="api-notifications-read"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

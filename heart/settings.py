@@ -292,6 +292,10 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "care_navigation.models.Case.Status",
         "ReferralStatusEnum": "care_navigation.models.Referral.Status",
         "NeedEnum": "care_navigation.models.NEEDS",
+        "DispositionEnum": "dispatch.models.DISPOSITIONS",
+        "CallDispositionEnum": "dispatch.models.CALL_DISPOSITIONS",
+        "CcdDispositionEnum": "dispatch.models.CCD_DISPOSITIONS",
+        "CcdResolutionEnum": "dispatch.models.CCD_RESOLUTIONS",
     },
 }
 

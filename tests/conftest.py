@@ -27,8 +27,12 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def seeded(transactional_db: None) -> None:
-    """Transactional tests flush every table: put the seeded defaults and the roles back."""
+    """Transactional tests flush every table: put the seeded defaults (rule set 1, and the
+    default policy's version 2 published over it) and the roles back."""
     importlib.import_module("triage.migrations.0002_seed_defaults").seed(apps, None)
+    importlib.import_module(
+        "triage.migrations.0003_third_party_phone_rule"
+    ).publish_third_party_phone(apps, None)
     roles.sync_role_groups()
 
 

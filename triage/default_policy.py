@@ -15,12 +15,15 @@ __all__ = [
     "DEFAULT_CALL_TYPES",
     "DEFAULT_FALLBACK",
     "DEFAULT_RULES",
+    "DEFAULT_RULES_V2",
     "DEFAULT_RULES_VERSION",
     "DEFAULT_SCHEDULES",
     "DEFAULT_TIME_ZONE",
     "default_call_types",
     "default_coverage",
     "default_ruleset",
+    "default_ruleset_v2",
+    "THIRD_PARTY_PHONE_RULE",
 ]
 
 DEFAULT_TIME_ZONE: Final = "America/New_York"
@@ -197,6 +200,40 @@ DEFAULT_RULES: Final[list[dict[str, Any]]] = [
     },
 ]
 
+# The default policy's second version (issue 15), published by triage migration 0003 as the
+# version after the highest (2 on a new database): version 1 plus this rule in front of
+# R8-community. A third party (the mother calling about her daughter) reaches CCD when the
+# caller was asked and said the person in crisis is someone else, and that nobody need come,
+# and no risk was heard. "asked": a question nobody put to the caller reads as "no" to every
+# other rule, which here would send every unscreened behavioral call to the phone.
+THIRD_PARTY_PHONE_RULE: Final[dict[str, Any]] = {
+    "id": "R7b-third-party-phone",
+    "when": {
+        "all": [
+            {"family": ["behavioral"]},
+            {"answer": "caller_is_subject", "in": ["no"], "asked": True},
+            {"answer": "wants_in_person", "in": ["no"], "asked": True},
+            {"answer": "weapon", "in": ["no"]},
+            {"answer": "violence", "in": ["no"]},
+            {"answer": "threats", "in": ["no"]},
+            {"answer": "self_harm", "in": ["none"]},
+        ]
+    },
+    "route": "CCD",
+    "priority": {"default": "P2"},
+    "note": "A third party calls about someone else, nobody need come and no risk was heard: "
+    "a CCD clinician assesses by phone",
+}
+THIRD_PARTY_PHONE_BEFORE: Final = "R8-community"
+
+
+def _with_third_party_phone(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    at = next(i for i, rule in enumerate(rules) if rule["id"] == THIRD_PARTY_PHONE_BEFORE)
+    return [*rules[:at], THIRD_PARTY_PHONE_RULE, *rules[at:]]
+
+
+DEFAULT_RULES_V2: Final[list[dict[str, Any]]] = _with_third_party_phone(DEFAULT_RULES)
+
 _EVERY_DAY = range(7)
 
 DEFAULT_SCHEDULES: Final[list[dict[str, Any]]] = [
@@ -224,6 +261,12 @@ def default_ruleset() -> CompiledRuleSet:
     return compile_ruleset(
         DEFAULT_RULES, version=DEFAULT_RULES_VERSION, call_types=default_call_types()
     )
+
+
+def default_ruleset_v2(version: int = 2) -> CompiledRuleSet:
+    """The default policy's second version (R7b-third-party-phone) compiled against the
+    default call types."""
+    return compile_ruleset(DEFAULT_RULES_V2, version=version, call_types=default_call_types())
 
 
 def default_coverage(tz: str = DEFAULT_TIME_ZONE) -> Coverage:

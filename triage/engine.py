@@ -259,7 +259,7 @@ def _parse_condition(
             )
         raise RuleSetError(problem, rule_id=rule_id, path=path)
     kind = kinds[0]
-    allowed_keys = {"answer", "in"} if kind == "answer" else {kind}
+    allowed_keys = {"answer", "in", "asked"} if kind == "answer" else {kind}
     extra = sorted(set(cond) - allowed_keys)
     if extra:
         raise RuleSetError(
@@ -315,9 +315,18 @@ def _parse_condition(
                 rule_id=rule_id,
                 path=f"{path}.in",
             )
+    asked = cond.get("asked", False)
+    if not isinstance(asked, bool):
+        raise RuleSetError(
+            f"answer {value!r}: 'asked' must be true or false, not {asked!r}",
+            rule_id=rule_id,
+            path=f"{path}.asked",
+        )
     allowed = set(values)
-    if NOT_ASKED[value] in allowed:
-        allowed.add("")  # not asked reads as the default answer
+    if NOT_ASKED[value] in allowed and not asked:
+        # Not asked reads as the default answer, unless the rule needs the question to have
+        # been put to the caller: "the caller is not the subject" is a fact only once asked.
+        allowed.add("")
     return ("answer", _FIELD_INDEX[value], frozenset(allowed))
 
 

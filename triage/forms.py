@@ -183,7 +183,8 @@ def describe_condition(cond: Any, *, nested: bool = False) -> str:
     if not cond:
         return "every call"
     if "answer" in cond:
-        return f"{cond['answer']} is {_values(cond.get('in'))}"
+        asked = " (asked: not asked does not count)" if cond.get("asked") is True else ""
+        return f"{cond['answer']} is {_values(cond.get('in'))}{asked}"
     if "family" in cond:
         return f"family is {_values(cond['family'])}"
     if "call_type" in cond:

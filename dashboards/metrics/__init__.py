@@ -10,12 +10,13 @@ figure is always current. docs/dashboards.md defines each figure.
 One module per concern: ``period`` (the period and its parsing from a request), ``sql`` (reading
 the rollups), ``statistics`` (percentiles from histograms), ``presentation`` (cells, tables,
 figures), one module per section of the page (``routes``, ``eligible``, ``times``, ``field``,
-``police_hours``, ``care``, ``familiar``, ``hours``), and ``dashboard``, which builds the page
-from them. The names callers use are re-exported here.
+``dispositions``, ``police_hours``, ``care``, ``familiar``, ``hours``), and ``dashboard``,
+which builds the page from them. The names callers use are re-exported here.
 """
 
 from dashboards.metrics.care import case_filters
 from dashboards.metrics.dashboard import dashboard_build, sources_known
+from dashboards.metrics.dispositions import PHONE_RESOLUTIONS
 from dashboards.metrics.eligible import REASONS
 from dashboards.metrics.familiar import familiar_people, familiar_period
 from dashboards.metrics.hours import WEEKDAYS
@@ -43,6 +44,7 @@ from dashboards.metrics.statistics import cumulative_shares, percentile
 
 __all__ = [
     "MAX_PERIOD_DAYS",
+    "PHONE_RESOLUTIONS",
     "REASONS",
     "REFERENCES",
     "WEEKDAYS",

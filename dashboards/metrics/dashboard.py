@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboards.metrics.care import care_section
+from dashboards.metrics.dispositions import dispositions_section
 from dashboards.metrics.eligible import eligible_section
 from dashboards.metrics.familiar import familiar_section
 from dashboards.metrics.field import field_section
@@ -17,6 +18,7 @@ from dashboards.metrics.sql import (
     Scope,
     call_groups,
     calls_by_day,
+    disposition_rows,
     histograms_by_route,
     hour_rows,
     police_minutes_learned,
@@ -45,6 +47,7 @@ def dashboard_build(period: Period) -> Dashboard:
     eligible_section(period, groups, figures, tables)
     times_section(period, groups, histograms, figures, tables, charts)
     field_section(period, groups, figures, tables)
+    dispositions_section(period, disposition_rows(scope), tables)
     learned = police_minutes_learned(Scope(period=None, source="", dirty=frozen))
     police_hours_section(period, groups, learned, labels, figures, tables)
     care_section(period, figures, tables, charts)

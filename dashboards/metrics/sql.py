@@ -15,6 +15,7 @@ from django.db import connection
 from dashboards.metrics.period import Period, as_date
 from dashboards.rollups import (
     CALLS,
+    ENDINGS,
     HISTOGRAMS,
     HOURS,
     Rollup,
@@ -186,6 +187,17 @@ def histograms_by_route(scope: Scope) -> dict[tuple[str, str], dict[int, int]]:
     for measure, route, bucket, n in rows:
         out[(measure, route)][int(bucket)] = int(n)
     return out
+
+
+def disposition_rows(scope: Scope) -> list[tuple[str, str, int]]:
+    """(disposition, CCD disposition, calls) for the scope's calls that ended."""
+    union, params = rollup_union(ENDINGS, scope)
+    rows = fetch(
+        "SELECT disposition, ccd_disposition, SUM(calls)"  # noqa: S608
+        f" FROM {union} r GROUP BY disposition, ccd_disposition",
+        params,
+    )
+    return [(d, c, int(n)) for d, c, n in rows]
 
 
 def hour_rows(scope: Scope) -> list[tuple[int, int, str, str, str, int]]:

@@ -20,6 +20,7 @@ from dispatch.services.calls import (
     triage_evaluate,
 )
 from dispatch.services.clearing import (
+    CallNotOnPhone,
     FeltSafe,
     Referral,
     call_clear,
@@ -31,6 +32,7 @@ from dispatch.services.history import ResponseTimes, call_record_closed
 
 __all__ = [
     "CallInput",
+    "CallNotOnPhone",
     "CallNotOpen",
     "DutySync",
     "FeltSafe",

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from access.audit import audit_record
 from dispatch.models import (
+    CCD_CONVERTED,
+    CCD_RESOLUTIONS,
     DISPOSITIONS,
     Assignment,
     Call,
@@ -38,6 +40,7 @@ from dispatch.services.calls import (
 from dispatch.signals import referral_made
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
+CCD_RESOLUTION_CODES = [code for code, _ in CCD_RESOLUTIONS]
 NEEDS = [
     "housing",
     "mental_health",
@@ -69,6 +72,43 @@ def _check_disposition(disposition: str) -> None:
     if disposition not in DISPOSITION_CODES:
         raise ValidationError(
             {"disposition": [f"{disposition!r} is not one of {', '.join(DISPOSITION_CODES)}"]}
+        )
+
+
+class CallNotOnPhone(ValidationError):
+    """The call is not (or no longer) in the CCD phone queue: another clinician resolved or
+    converted it meanwhile. HTTP 409, not a bad request."""
+
+
+def _lock_phone_call(call_id: int, *, doing: str) -> Call:
+    call = Call.objects.select_for_update().filter(pk=call_id).first()
+    if call is None:
+        raise ValidationError({"call": [f"call {call_id} does not exist"]})
+    if call.status != Call.Status.PHONE:
+        raise CallNotOnPhone(
+            {
+                "call": [
+                    f"only a call in the CCD phone queue can be {doing}: call {call_id} is "
+                    f"{call.status}"
+                ]
+            }
+        )
+    return call
+
+
+def _check_ccd_resolution(disposition: str) -> None:
+    if disposition == CCD_CONVERTED:
+        raise ValidationError(
+            {
+                "disposition": [
+                    "a call for someone in person is converted, not resolved: convert it to a "
+                    "field response"
+                ]
+            }
+        )
+    if disposition not in CCD_RESOLUTION_CODES:
+        raise ValidationError(
+            {"disposition": [f"{disposition!r} is not one of {', '.join(CCD_RESOLUTION_CODES)}"]}
         )
 
 
@@ -221,20 +261,24 @@ def ccd_resolve(
     referral: Referral | None = None,
     request: Any = None,
 ) -> Call:
-    """A CCD clinician resolved the call by phone. A referral to care navigation needs the
-    person's answer, exactly as at a field clearing: consented, it opens a case (with the
-    needs, and the name and phone when given); declined, the offer is counted."""
-    _check_disposition(disposition)
+    """A CCD clinician resolved the call by phone, with one of the phone line's dispositions
+    (CCD_RESOLUTIONS: resolved by phone, safety plan made, referred to care navigation,
+    transferred to 988, caller disconnected), stored as both the call's disposition and its
+    CCD disposition. A referral to care navigation needs the person's answer, exactly as at a
+    field clearing: consented, it opens a case (with the needs, and the name and phone when
+    given); declined, the offer is counted."""
+    _check_ccd_resolution(disposition)
     _check_referral(disposition, referral)
     now = timezone.now()
     with transaction.atomic():
-        call = Call.objects.select_for_update().filter(pk=call_id).first()
-        if call is None or call.status != Call.Status.PHONE:
-            raise ValidationError({"call": ["only a call in the CCD phone queue can be resolved"]})
+        call = _lock_phone_call(call_id, doing="resolved")
         call.status = Call.Status.CLOSED
         call.disposition = disposition
+        call.ccd_disposition = disposition
         call.closed_at = now
-        call.save(update_fields=["status", "disposition", "closed_at", "updated_at"])
+        call.save(
+            update_fields=["status", "disposition", "ccd_disposition", "closed_at", "updated_at"]
+        )
         if referral is not None:
             _refer(call, referral, by=by, request=request)
         audit_record(
@@ -262,12 +306,10 @@ def ccd_convert(
     """Convert a phone call to a field response: re-triaged with the caller wanting someone in
     person (plus any answers the clinician updated), against the services on duty at the time
     of the conversion (`at` when recorded after the fact, default now); both triage records
-    are kept."""
+    are kept, and the call's CCD disposition is "converted to field response"."""
     now = timezone.now()
     with transaction.atomic():
-        call = Call.objects.select_for_update().filter(pk=call_id).first()
-        if call is None or call.status != Call.Status.PHONE:
-            raise ValidationError({"call": ["only a call in the CCD phone queue can be converted"]})
+        call = _lock_phone_call(call_id, doing="converted")
         when = _instant(at, now=now, not_before=call.received_at)
         new_answers = {**call.answers, **(answers or {}), "wants_in_person": "yes"}
         result = triage_evaluate(call_type=call.call_type_id, answers=new_answers, received_at=when)
@@ -276,6 +318,7 @@ def ccd_convert(
         previous = call.route
         call.answers = new_answers
         _apply_triage(call, result)
+        call.ccd_disposition = CCD_CONVERTED
         call.status = Call.Status.QUEUED
         call.save()
         _triage_record(call, kind=TriageRecord.Kind.RETRIAGE, by=by, at=when)

@@ -23,6 +23,7 @@ from dispatch.services.calls import (
 from dispatch.services.clearing import (
     FeltSafe,
     Referral,
+    _check_ccd_resolution,
     _check_disposition,
     _check_referral,
     _record_felt_safe,
@@ -50,6 +51,7 @@ def call_record_closed(
     felt_safe: list[FeltSafe] | None = None,
     referral: Referral | None = None,
     by: Any = None,
+    ccd_disposition: str = "",
 ) -> Call:
     """Store a call that already happened, triaged as of its received time, with the one unit
     that responded (if any), about `data.person_id` when known.
@@ -60,10 +62,22 @@ def call_record_closed(
     clearing, made by `by`: with consent a case opens at `closed_at`, without it the offer is
     counted. No idempotency key is needed: (source, external_id) is unique, so loading twice
     adds nothing. Raises ValidationError by field.
+
+    `ccd_disposition` is a call a CCD clinician resolved by phone (no unit responded): one of
+    the phone line's resolutions, which is the call's disposition too.
     """
     if data.received_at is None:
         raise ValidationError({"received_at": ["a past call needs its received time"]})
-    if disposition:
+    if ccd_disposition:
+        _check_ccd_resolution(ccd_disposition)
+        if response is not None:
+            raise ValidationError({"ccd_disposition": ["a call resolved by phone had no unit"]})
+        if disposition not in ("", ccd_disposition):
+            raise ValidationError(
+                {"disposition": ["a call resolved by phone takes its CCD disposition"]}
+            )
+        disposition = ccd_disposition
+    elif disposition:
         _check_disposition(disposition)
     _check_referral(disposition, referral)
     result = triage_evaluate(
@@ -80,6 +94,7 @@ def call_record_closed(
             triaged_at=data.received_at,
             closed_at=closed_at,
             disposition=disposition,
+            ccd_disposition=ccd_disposition,
             person_id=data.person_id,
             referral_consent=None if referral is None else referral.consent,
         )

@@ -27,6 +27,7 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
+from dispatch.views.people import people_context
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
 
@@ -162,6 +163,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
     if call is None:
         raise Http404("no such call")
     available = Unit.objects.filter(status=Unit.Status.AVAILABLE).exclude(kind="CCD")
+    plans = people_context(request.user, [call.person_id] if call.person_id else [])["safety_plans"]
     return render(
         request,
         "dispatch/call.html",
@@ -172,6 +174,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
             "statuses": Unit.Status.choices,
             "now": timezone.now(),
+            "safety_plan": plans.get(call.person_id),
         },
     )
 

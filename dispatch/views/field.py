@@ -23,6 +23,7 @@ from dispatch.services import (
     ccd_resolve,
     unit_status_set,
 )
+from dispatch.views.people import people_context
 from web.errors import error_flash, errors_to_form
 from web.http import HtmxHttpRequest
 
@@ -49,12 +50,15 @@ def _ccd_page(
     status: int = 200,
 ) -> HttpResponse:
     calls = list(selectors.phone_queue())
+    person_ids = [c.person_id for c in calls if c.person_id is not None]
+    plans = people_context(request.user, person_ids)["safety_plans"]
     cards = [
         (
             call,
             bound
             if call.pk == bound_call and bound is not None
             else CcdResolveForm(auto_id=_ccd_auto_id(call.pk)),
+            plans.get(call.person_id),
         )
         for call in calls
     ]
@@ -138,6 +142,8 @@ def responder(request: HttpRequest) -> HttpResponse:
 def _responder_page(
     request: HttpRequest, unit: Unit | None, assignment: Any, form: ClearForm, status: int = 200
 ) -> HttpResponse:
+    person_id = assignment.call.person_id if assignment is not None else None
+    plans = people_context(request.user, [person_id] if person_id else [])["safety_plans"]
     return render(
         request,
         "dispatch/responder.html",
@@ -146,6 +152,7 @@ def _responder_page(
             "assignment": assignment,
             "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
             "clear_form": form,
+            "safety_plan": plans.get(person_id),
         },
         status=status,
     )

@@ -47,7 +47,7 @@ def test_it_takes_a_welfare_check_from_phone_to_care_navigation(
     assert "queued for HEART P2" in page.inner_text(".messages")
     shot(page, "02-intake-saved")
     call = Call.objects.get()
-    assert (call.route, call.rule, call.ruleset_version) == ("HEART", "R8-community", 1)
+    assert (call.route, call.rule, call.ruleset_version) == ("HEART", "R8-community", 2)
 
     # The dispatcher opens the call from the board and assigns the nearest HEART unit.
     page.context.clear_cookies()

@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.test import RequestFactory, override_settings
 
 from access.demo import DEMO_CREWS, DEMO_PASSWORD, demo_logins
-from care_navigation.models import Case, Referral, Service
+from care_navigation.models import Case, Referral, SafetyPlan, Service
 from dashboards import metrics, staffing
 from dispatch import selectors
 from dispatch.demo_history import Year, _rows
@@ -198,3 +198,42 @@ def test_it_puts_heart_and_co_response_work_on_the_board_by_day(at_day, client_f
     text = unescape(page.content.decode())
     assert '<span class="route HEART">HEART</span>' in text
     assert "Off duty" not in text
+
+
+# The phone line --------------------------------------------------------------------------
+
+
+def test_it_ends_the_years_phone_calls_with_the_phone_lines_dispositions(at_day):
+    by_phone = Call.objects.filter(source="demo", route="CCD", assignments__isnull=True)
+    found = set(by_phone.exclude(status="phone").values_list("ccd_disposition", flat=True))
+    assert found == {
+        "resolved_by_phone",
+        "safety_plan_made",
+        "referred_to_care_navigation",
+        "transferred_to_988",
+        "caller_disconnected",
+    }
+    converted = Call.objects.filter(source="demo", ccd_disposition="converted_to_field_response")
+    assert converted.exists() and not converted.filter(route="CCD").exists()
+    # A CCD referral opens a case as a field referral does.
+    assert Case.objects.filter(call__ccd_disposition="referred_to_care_navigation").exists()
+    # Third parties who need nobody to come reach CCD under the published version 2.
+    third_party = Call.objects.filter(source="demo", rule="R7b-third-party-phone")
+    assert third_party.exists() and set(third_party.values_list("ruleset_version", flat=True)) == {
+        2
+    }
+    dispositions = year_board().tables["dispositions"]
+    phone = {row[1].csv: row[2].value for row in dispositions.rows if row[0].text != "In the field"}
+    assert all(phone[code] > 0 for code in found)
+
+
+def test_it_writes_a_few_safety_plans_one_for_the_caller_on_the_queue(at_day, client_for):
+    plans = SafetyPlan.objects.all()
+    people = set(plans.values_list("person_id", flat=True))
+    assert len(people) == demo_process().ccd.safety_plans
+    assert plans.filter(version=2).exists()  # some were revised
+    assert not plans.filter(call__isnull=True, version=1).exists()  # each made on a call
+    waiting = Call.objects.get(source="demo", status="phone", person__isnull=False)
+    assert waiting.person.name.split()[0] == waiting.caller_name.split()[0]
+    queue = client_for(demo_user("ccd")).get("/dispatch/ccd/").content.decode()
+    assert f"/care/people/{waiting.person_id}/safety-plan/?call={waiting.pk}" in queue

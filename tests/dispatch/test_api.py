@@ -35,7 +35,7 @@ def test_it_creates_a_call_once_per_idempotency_key(call_taker):
         "route": "HEART",
         "priority": "P2",
         "rule": "R8-community",
-        "ruleset_version": 1,
+        "ruleset_version": 2,
     }
     assert body["explanation"] == "Welfare check, no weapon, no violence: HEART (R8-community)"
     again = client.post("/api/v1/calls/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")

@@ -82,7 +82,7 @@ def test_it_refuses_a_consent_without_needs_by_field(ccd_clinician, phone_call):
 
 
 def test_it_resolves_without_a_referral_for_other_dispositions(ccd_clinician, phone_call):
-    call = ccd_resolve(call_id=phone_call.pk, disposition="resolved_on_scene", by=ccd_clinician)
+    call = ccd_resolve(call_id=phone_call.pk, disposition="resolved_by_phone", by=ccd_clinician)
     assert (call.status, call.referral_consent) == ("closed", None)
     assert not ClearingReferral.objects.exists()
 
@@ -168,10 +168,10 @@ def test_it_counts_a_declined_offer_from_the_queue(client_for, ccd_clinician, ph
 def test_it_says_so_when_the_call_left_the_queue_meanwhile(
     client_for, ccd_clinician, phone_call, htmx
 ):
-    ccd_resolve(call_id=phone_call.pk, disposition="resolved_on_scene", by=ccd_clinician)
+    ccd_resolve(call_id=phone_call.pk, disposition="resolved_by_phone", by=ccd_clinician)
     response = client_for(ccd_clinician).post(
         resolve_url(phone_call),
-        {"disposition": "resolved_on_scene"},
+        {"disposition": "resolved_by_phone"},
         headers=HTMX if htmx else {},
     )
     assert response.status_code == (200 if htmx else 400)

@@ -80,7 +80,7 @@ def test_it_imports_the_durham_excerpt_as_closed_triaged_calls(excerpt):
         "P2",
         "outside_hours",
     )
-    assert (first.rule, first.ruleset_version) == ("R8-community", 1)
+    assert (first.rule, first.ruleset_version) == ("R8-community", 2)
     assert first.explanation.endswith("HEART, CO_RESPONSE off duty at 00:41: POLICE")
     assert len(first.external_id or "") == 32
 

@@ -36,7 +36,7 @@ def test_it_imports_a_file_with_a_profile_and_prints_a_summary(seattle):
 
     lines = out.getvalue().splitlines()
     assert lines[0] == (
-        f"Imported {seattle} with profile seattle as source 'seattle' (rule set v1, "
+        f"Imported {seattle} with profile seattle as source 'seattle' (rule set v2, "
         + ("PostgreSQL COPY)" if "COPY" in lines[0] else "bulk insert)")
     )
     assert lines[1].startswith("read: 353, imported: 353, duplicates: 0, rejected: 0, time: ")

@@ -21,7 +21,7 @@ def test_it_triages_and_queues_a_welfare_check_for_heart(call_taker):
         "HEART",
         "P2",
     )
-    assert (call.rule, call.ruleset_version) == ("R8-community", 1)
+    assert (call.rule, call.ruleset_version) == ("R8-community", 2)
     assert call.explanation == "Welfare check, no weapon, no violence: HEART (R8-community)"
     assert call.triage_records.get().kind == TriageRecord.Kind.INTAKE
     assert AuditEntry.objects.filter(action="call.create", object_id=str(call.pk)).exists()

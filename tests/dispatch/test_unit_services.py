@@ -209,7 +209,7 @@ def test_it_resolves_or_converts_phone_calls(ccd_clinician, call_taker):
     converted, _ = call_create(
         by=call_taker, data=welfare_check(call_type="MENTAL_HEALTH", answers=answers, zone="2")
     )
-    ccd_resolve(call_id=resolved.pk, disposition="resolved_on_scene", by=ccd_clinician)
+    ccd_resolve(call_id=resolved.pk, disposition="resolved_by_phone", by=ccd_clinician)
     with time_machine.travel(AFTERNOON, tick=False):
         converted = ccd_convert(call_id=converted.pk, by=ccd_clinician, reason="wants a visit")
     assert Call.objects.get(pk=resolved.pk).status == "closed"

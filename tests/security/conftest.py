@@ -20,7 +20,8 @@ from django.test import Client
 
 from access import roles
 from care_navigation import services as care
-from care_navigation.models import Case, NeedRequest, Notification, Referral
+from care_navigation.models import Case, NeedRequest, Notification, Referral, SafetyPlan
+from care_navigation.safety_plan_services import PlanSections, safety_plan_create
 from dispatch.models import Call, Unit
 from dispatch.services import CallInput, call_create, unit_assign
 from people.models import Person
@@ -44,11 +45,27 @@ NOTE = "note-secret: sleeps at the bus station most nights"
 SUBSTANCE = "substance-secret: opioid use, asked about methadone"
 OTHER_PERSON = "Morgan Vale-Secret"
 OTHER_NOTE = "other-note-secret: staying with a cousin in Walltown"
+PLAN = "plan-secret: it starts on the Roxboro St overpass"
+OTHER_PLAN = "other-plan-secret: keeps the pills at her cousin's"
 # Texts that only the case's navigator and supervisors may ever receive.
 CASE_SECRETS = (NOTE, SUBSTANCE)
 # Texts that only supervisors may receive (the case of another navigator than the matrix's).
 OTHER_CASE_SECRETS = (OTHER_NOTE,)
-ALL_SECRETS = (CALLER, NARRATIVE, PERSON, NOTE, SUBSTANCE, OTHER_PERSON, OTHER_NOTE)
+# The person's safety plan: CCD, supervisors, their navigator and the team on their call.
+PLAN_SECRETS = (PLAN,)
+# Another person's plan (another navigator's, nobody's call): CCD and supervisors only.
+OTHER_PLAN_SECRETS = (OTHER_PLAN,)
+ALL_SECRETS = (
+    CALLER,
+    NARRATIVE,
+    PERSON,
+    NOTE,
+    SUBSTANCE,
+    OTHER_PERSON,
+    OTHER_NOTE,
+    PLAN,
+    OTHER_PLAN,
+)
 
 
 @dataclass
@@ -72,6 +89,9 @@ class World:
     notification: Notification
     need_request: NeedRequest  # the other navigator's, on the navigator's case
     other_need_request: NeedRequest  # the navigator's, on the other navigator's case
+    other_person: Person
+    safety_plan: SafetyPlan  # the person's: their navigator and the team on active_call read it
+    other_plan: SafetyPlan  # other_person's
     clients: dict[str, Client] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
@@ -179,6 +199,13 @@ def world_build() -> World:
 
     draft = ruleset_draft_create(by=actors[roles.SUPERVISOR], description="matrix draft")
     notification = Notification.objects.filter(case=case).first()
+    clinician = actors[roles.CCD_CLINICIAN]
+    safety_plan = safety_plan_create(
+        by=clinician, person=person, sections=PlanSections(warning_signs=PLAN)
+    )
+    other_plan = safety_plan_create(
+        by=clinician, person=other_person, sections=PlanSections(means_safety=OTHER_PLAN)
+    )
     assert notification is not None
     return World(
         actors=actors,
@@ -200,6 +227,9 @@ def world_build() -> World:
         notification=notification,
         need_request=need_request,
         other_need_request=other_need_request,
+        other_person=other_person,
+        safety_plan=safety_plan,
+        other_plan=other_plan,
     )
 
 

@@ -31,7 +31,9 @@ from tests.security.conftest import (
     ANONYMOUS,
     CASE_SECRETS,
     OTHER_CASE_SECRETS,
+    OTHER_PLAN_SECRETS,
     OUTSIDER,
+    PLAN_SECRETS,
     ROLES,
     World,
 )
@@ -123,6 +125,27 @@ CALL_READERS = roles_(CT, DI, CCD, SUP)
 DISPATCH = roles_(DI, SUP)
 CARE = roles_(NAV, SUP)
 NOT_YOURS = {NAV: 404}  # another navigator's case: its existence is not the navigator's to know
+# The person's safety plan: CCD, supervisors, their navigator, the team on their call (reads).
+PLAN_READERS = roles_(CCD, SUP, NAV, RE)
+PLAN_WRITERS = roles_(CCD, SUP, NAV)
+ANY_PLAN = roles_(CCD, SUP)  # whoever's plan, and a call about no one known yet
+NOT_THEIRS = {NAV: 404, RE: 404}  # another person's plan: not theirs to know it exists
+READ_ONLY = {RE: 403}  # the team on the call reads the plan, never writes it
+
+
+def _plan_body(attr: str) -> Body:
+    return lambda w, role: {
+        "warning_signs": f"written in the matrix as {role}",
+        "based_on": str(getattr(w, attr).version),
+    }
+
+
+def _plan_api_body(attr: str) -> Body:
+    return lambda w, role: {
+        "warning_signs": f"written in the matrix as {role}",
+        "based_on_version": getattr(w, attr).version,
+    }
+
 
 MATRIX: list[Row] = [
     # heart: overview, health, audit log, sign-in and out
@@ -222,7 +245,7 @@ MATRIX: list[Row] = [
         "POST",
         roles_(CCD, SUP),
         args=obj("phone_call"),
-        data=const({"disposition": "resolved_on_scene"}),
+        data=const({"disposition": "resolved_by_phone"}),
     ),
     Row(
         "dispatch:ccd_convert",
@@ -230,6 +253,67 @@ MATRIX: list[Row] = [
         roles_(CCD, SUP),
         args=obj("phone_call"),
         data=const({"reason": "the caller wants someone to come"}),
+    ),
+    # care navigation: safety plans, from the CCD queue, the call page, the responder's view
+    # and the case page
+    Row("care_navigation:safety_plan", "GET", PLAN_READERS, args=obj("person")),
+    Row(
+        "care_navigation:safety_plan",
+        "GET",
+        PLAN_READERS,
+        args=obj("person"),
+        query="?version=1",
+        label="a version",
+    ),
+    Row(
+        "care_navigation:safety_plan",
+        "POST",
+        PLAN_WRITERS,
+        args=obj("person"),
+        data=_plan_body("safety_plan"),
+        refused=READ_ONLY,
+    ),
+    Row(
+        "care_navigation:safety_plan",
+        "GET",
+        ANY_PLAN,
+        args=obj("other_person"),
+        refused=NOT_THEIRS,
+        label="another person's",
+    ),
+    Row(
+        "care_navigation:safety_plan",
+        "POST",
+        ANY_PLAN,
+        args=obj("other_person"),
+        data=_plan_body("other_plan"),
+        refused=NOT_THEIRS,
+        label="another person's",
+    ),
+    # A call about the person goes to their plan; a call about no one known to a first plan.
+    Row(
+        "care_navigation:call_safety_plan",
+        "GET",
+        PLAN_READERS,
+        args=obj("active_call"),
+        ok=frozenset({302}),
+    ),
+    Row(
+        "care_navigation:call_safety_plan",
+        "GET",
+        ANY_PLAN,
+        args=obj("phone_call"),
+        refused=NOT_THEIRS,
+        label="nobody known",
+    ),
+    Row(
+        "care_navigation:call_safety_plan",
+        "POST",
+        ANY_PLAN,
+        args=obj("phone_call"),
+        data=const({"person_name": "Matrix Caller", "warning_signs": "written in the matrix"}),
+        refused=NOT_THEIRS,
+        label="nobody known",
     ),
     # dispatch: the responder's phone
     Row("dispatch:responder", "GET", roles_(RE)),
@@ -507,6 +591,55 @@ MATRIX: list[Row] = [
         label="another unit",
     ),
     Row("api-board", "GET", DISPATCH, api=True),
+    # API: the phone line
+    Row("api-ccd-queue", "GET", roles_(CCD, SUP), api=True),
+    Row(
+        "api-call-ccd-resolve",
+        "POST",
+        roles_(CCD, SUP),
+        api=True,
+        args=obj("phone_call"),
+        data=const({"disposition": "transferred_to_988"}),
+    ),
+    Row(
+        "api-call-ccd-convert",
+        "POST",
+        roles_(CCD, SUP),
+        api=True,
+        args=obj("phone_call"),
+        data=const({"reason": "the caller wants someone to come"}),
+    ),
+    # API: safety plans
+    Row("api-person-safety-plan", "GET", PLAN_READERS, api=True, args=obj("person")),
+    Row(
+        "api-person-safety-plan",
+        "POST",
+        PLAN_WRITERS,
+        api=True,
+        args=obj("person"),
+        data=_plan_api_body("safety_plan"),
+        refused=READ_ONLY,
+    ),
+    Row(
+        "api-person-safety-plan",
+        "GET",
+        ANY_PLAN,
+        api=True,
+        args=obj("other_person"),
+        refused=NOT_THEIRS,
+        label="another person's",
+    ),
+    Row("api-call-safety-plan", "GET", PLAN_READERS, api=True, args=obj("active_call")),
+    Row(
+        "api-call-safety-plan",
+        "POST",
+        ANY_PLAN,
+        api=True,
+        args=obj("phone_call"),
+        data=const({"warning_signs": "written in the matrix", "person": {"name": "Matrix Caller"}}),
+        refused=NOT_THEIRS,
+        label="nobody known",
+    ),
     # API: triage
     Row(
         "api-triage-evaluate",
@@ -708,6 +841,11 @@ def test_it_lets_only_the_allowed_roles_through(world_per_test: World, row: Row,
         assert not [s for s in CASE_SECRETS if s in body]
     if role != SUP:
         assert not [s for s in OTHER_CASE_SECRETS if s in body]
+    # Safety plans: the person's to its readers, another person's to CCD and supervisors.
+    if role not in (CCD, SUP, NAV, RE):
+        assert not [s for s in PLAN_SECRETS if s in body]
+    if role not in (CCD, SUP):
+        assert not [s for s in OTHER_PLAN_SECRETS if s in body]
 
 
 def _url_names(resolver: URLResolver, namespace: str = "") -> tuple[set[str], list[str]]:

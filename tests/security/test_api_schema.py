@@ -75,6 +75,7 @@ def _existing(world: World) -> dict[str, int]:
         "unit_id": world.heart_unit.pk,
         "case_id": world.case.pk,
         "referral_id": world.referral.pk,
+        "person_id": world.person.pk,
     }
 
 

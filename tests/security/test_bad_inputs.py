@@ -34,6 +34,7 @@ from care_navigation.models import (
     Notification,
     Organization,
     Referral,
+    SafetyPlan,
     Service,
     TaxonomyTerm,
 )
@@ -77,6 +78,7 @@ STORED: list[type[models.Model]] = [
     Organization,
     Location,
     TaxonomyTerm,
+    SafetyPlan,
 ]
 
 
@@ -228,6 +230,45 @@ TARGETS: dict[str, Target] = {
             "caller_name": "Jordan",
         },
     ),
+    "api.ccd_resolve": Target(
+        roles.CCD_CLINICIAN,
+        api("/api/v1/calls/{w.phone_call.pk}/ccd/resolve/"),
+        lambda w: {"disposition": "resolved_by_phone"},
+    ),
+    "api.ccd_convert": Target(
+        roles.CCD_CLINICIAN,
+        api("/api/v1/calls/{w.phone_call.pk}/ccd/convert/"),
+        lambda w: {"reason": "wants a visit", "answers": {"threats": "no"}},
+    ),
+    "api.safety_plan": Target(
+        roles.CCD_CLINICIAN,
+        api("/api/v1/people/{w.person.pk}/safety-plan/"),
+        lambda w: {
+            "warning_signs": "Stops eating",
+            "coping_steps": "Walks",
+            "based_on_version": w.safety_plan.version,
+        },
+    ),
+    "api.call_safety_plan": Target(
+        roles.CCD_CLINICIAN,
+        api("/api/v1/calls/{w.phone_call.pk}/safety-plan/"),
+        lambda w: {"warning_signs": "Stops eating", "person": {"name": "Ari Bad-Input"}},
+    ),
+    "form.ccd_resolve": Target(
+        roles.CCD_CLINICIAN,
+        page("dispatch:ccd_resolve", "phone_call.pk"),
+        lambda w: {"disposition": "resolved_by_phone"},
+    ),
+    "form.safety_plan": Target(
+        roles.CCD_CLINICIAN,
+        page("care_navigation:safety_plan", "person.pk"),
+        lambda w: {"warning_signs": "Stops eating", "based_on": str(w.safety_plan.version)},
+    ),
+    "form.call_safety_plan": Target(
+        roles.CCD_CLINICIAN,
+        page("care_navigation:call_safety_plan", "phone_call.pk"),
+        lambda w: {"person_name": "Ari Bad-Input", "warning_signs": "Stops eating"},
+    ),
     "form.intake": Target(
         roles.CALL_TAKER,
         page("dispatch:intake"),
@@ -372,7 +413,7 @@ def _forms(context: Any) -> list[forms.Form]:
         elif depth < 3 and isinstance(value, dict):
             for item in value.values():
                 visit(item, depth + 1)
-        elif depth < 3 and isinstance(value, list):
+        elif depth < 3 and isinstance(value, list | tuple):
             for item in value:
                 visit(item, depth + 1)
 

@@ -52,7 +52,7 @@ def test_it_routes_a_call_and_says_why(client_for, call_taker):
     assert (body["priority"], body["rule"], body["ruleset_version"]) == (
         "P1",
         "R5-elevated-risk",
-        1,
+        2,
     )
     assert body["unserved_reason"] is None
     assert "threats" in body["explanation"] and "R5-elevated-risk" in body["explanation"]
@@ -207,7 +207,8 @@ def test_it_lists_rule_sets_for_supervisors(client_for, supervisor, call_taker, 
     body = response.json()
     assert [(r["version"], r["status"]) for r in body] == [
         (draft.version, "draft"),
-        (1, "published"),
+        (2, "published"),
+        (1, "retired"),
     ]
     assert body[0]["published_at"] is None and body[1]["published_at"] is not None
     assert client_for(call_taker).get(RULESETS).status_code == 403

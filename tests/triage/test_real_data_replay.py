@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEPARTMENT = {"HEART", "CO_RESPONSE", "CCD"}
-# What the published version 1 does with an unanswered behavioral call: HEART, or down its
+# What the published version (2) does with an unanswered behavioral call: HEART, or down its
 # fallback chain HEART -> CO_RESPONSE -> POLICE when off duty (HEART 07-19, co-response 09-21).
 R8_PRIORITY = {"SUICIDE_THREAT": "P1", "TRESPASS": "P3", "PANHANDLING": "P3", "INDECENCY": "P3"}
 
@@ -92,7 +92,7 @@ def test_it_routes_every_san_diego_call_by_its_family(tmp_path):
     }
     by_family: Counter[str] = Counter()
     for row in rows:
-        assert row["error"] == "" and row["ruleset_version"] == "1", row
+        assert row["error"] == "" and row["ruleset_version"] == "2", row
         family = family_of[row["call_type"].strip().upper()]
         by_family[family] += 1
         eligible, route = row["eligible_route"], row["route"]

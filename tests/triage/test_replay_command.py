@@ -81,7 +81,7 @@ def test_it_writes_the_input_plus_the_triage_columns_and_exits_0(tmp_path, run):
         ("POLICE", "POLICE", "P1", "R3-danger", ""),
         ("HEART", "HEART", "P1", "R6-suicide-plan", ""),
     ]
-    assert {r["ruleset_version"] for r in rows} == {"1"} and {r["error"] for r in rows} == {""}
+    assert {r["ruleset_version"] for r in rows} == {"2"} and {r["error"] for r in rows} == {""}
     assert "rows: 4, routed: 4, errors: 0" in out
     assert "HEART" in out and "25.0%" in out and "POLICE" in out and "50.0%" in out
     assert "eligible but unserved (off duty, went down the fallback chain): 1" in out
@@ -131,7 +131,7 @@ def test_it_replays_with_the_rule_set_version_asked_for(tmp_path, run, superviso
     assert (published["route"], published["rule"], published["ruleset_version"]) == (
         "CCD",
         "R7-phone",
-        "1",
+        "2",
     )
     assert (drafted["route"], drafted["rule"], drafted["ruleset_version"]) == (
         "HEART",
@@ -163,7 +163,7 @@ def test_it_reads_naive_times_in_the_zone_given(tmp_path, run):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--ruleset", "99"], "rule set v99 does not exist (known: v1 (published))"),
+        (["--ruleset", "99"], "rule set v99 does not exist (known: v2 (published), v1 (retired))"),
         (["--tz", "Mars/Olympus_Mons"], "--tz: 'Mars/Olympus_Mons' is not a known time zone"),
     ],
 )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from access.models import AuditEntry
 from dispatch.models import Call
 from triage import services
-from triage.default_policy import DEFAULT_RULES
+from triage.default_policy import DEFAULT_RULES, DEFAULT_RULES_V2
 from triage.engine import RuleSetError
 from triage.models import RuleSet
 from triage.ruleset_selectors import ruleset_what_if
@@ -23,6 +23,10 @@ from triage.selectors import engine_get, engine_invalidate
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/triage/rulesets/"
+# After the migrations: version 1 (the default policy of docs/domain.md, retired) and version 2
+# (the default with R7b-third-party-phone, published by triage migration 0003).
+PUBLISHED = 2
+NEXT = PUBLISHED + 1
 
 
 def url(version: int, action: str = "") -> str:
@@ -67,7 +71,9 @@ def ids(ruleset: RuleSet) -> list[str]:
 
 
 def actions() -> list[str]:
-    entries = AuditEntry.objects.filter(action__startswith="ruleset.").order_by("id")
+    """Rule-set changes made by people (the migrations' own changes have no user)."""
+    entries = AuditEntry.objects.filter(action__startswith="ruleset.", user__isnull=False)
+    entries = entries.order_by("id")
     return list(entries.values_list("action", flat=True))
 
 
@@ -99,25 +105,28 @@ def make_call(call_type: str, answers: dict, *, days_ago: float, hour: int = 10)
 def test_it_lists_the_versions_and_copies_the_published_one_to_a_draft(client_for, supervisor):
     client = client_for(supervisor)
     page = client.get(LIST_URL).content.decode()
-    assert "v1" in page and "published" in page
+    assert f"v{PUBLISHED}" in page and "published" in page and "v1" in page
 
-    response = client.post("/triage/rulesets/new/", {"based_on": "1"})
-    assert response.status_code == 302 and response["Location"] == url(2)
+    response = client.post("/triage/rulesets/new/", {"based_on": str(PUBLISHED)})
+    assert response.status_code == 302 and response["Location"] == url(NEXT)
 
-    draft = RuleSet.objects.get(version=2)
-    published = RuleSet.objects.get(version=1)
+    draft = RuleSet.objects.get(version=NEXT)
+    published = RuleSet.objects.get(version=PUBLISHED)
     assert draft.status == RuleSet.Status.DRAFT
-    assert draft.rules == published.rules == DEFAULT_RULES
+    assert draft.rules == published.rules == DEFAULT_RULES_V2
     assert draft.fallback == published.fallback
     assert draft.based_on == published and draft.created_by == supervisor
-    entry = AuditEntry.objects.get(action="ruleset.draft_create")
-    assert entry.user == supervisor and entry.detail == {"version": 2, "based_on": 1}
+    entry = AuditEntry.objects.get(action="ruleset.draft_create", user=supervisor)
+    assert entry.detail == {"version": NEXT, "based_on": PUBLISHED}
+    # Any version may be copied, a retired one too.
+    client.post("/triage/rulesets/new/", {"based_on": "1"})
+    assert RuleSet.objects.get(version=NEXT + 1).rules == DEFAULT_RULES
 
 
 def test_it_numbers_drafts_after_the_highest_version(supervisor):
     first = services.ruleset_draft_create(by=supervisor)
     second = services.ruleset_draft_create(by=supervisor, based_on=first.version)
-    assert (first.version, second.version) == (2, 3)
+    assert (first.version, second.version) == (NEXT, NEXT + 1)
     assert second.based_on == first
 
 
@@ -127,7 +136,7 @@ def test_it_forbids_rule_sets_to_users_without_the_edit_permission(request, clie
     assert client.get(LIST_URL).status_code == 403
     assert client.get(url(1)).status_code == 403
     assert client.post("/triage/rulesets/new/", {"based_on": "1"}).status_code == 403
-    assert RuleSet.objects.count() == 1
+    assert RuleSet.objects.count() == PUBLISHED
 
 
 def test_it_sends_anonymous_users_to_the_login_page():
@@ -309,7 +318,7 @@ def test_it_warns_that_a_draft_without_a_catch_all_cannot_be_published(
     assert "Not published" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == RuleSet.Status.DRAFT
-    assert RuleSet.objects.get(version=1).status == RuleSet.Status.PUBLISHED
+    assert RuleSet.objects.get(version=PUBLISHED).status == RuleSet.Status.PUBLISHED
 
 
 def test_it_tells_a_stale_form_that_the_rule_is_gone(client_for, supervisor, draft):
@@ -337,7 +346,9 @@ def test_it_counts_how_a_draft_would_change_the_routes_of_stored_calls(
     services.ruleset_rule_delete(version=draft.version, rule_id="R7-phone", by=supervisor)
     draft.refresh_from_db()
 
-    report = ruleset_what_if(candidate=draft, baseline=RuleSet.objects.get(version=1), days=7)
+    report = ruleset_what_if(
+        candidate=draft, baseline=RuleSet.objects.get(version=PUBLISHED), days=7
+    )
     assert (report.calls, report.route_changed, report.errors) == (5, 3, 0)
     [change] = report.changes
     assert (change.from_route, change.to_route, change.count) == ("CCD", "HEART", 3)
@@ -380,9 +391,9 @@ def test_it_runs_the_what_if_with_a_constant_number_of_queries(
 def test_it_publishes_a_draft_retires_the_previous_version_and_reloads_the_engine(
     client_for, supervisor, draft, django_capture_on_commit_callbacks
 ):
-    routed_by_v1 = make_call("TRESPASS", {}, days_ago=1)
+    routed_by_v2 = make_call("TRESPASS", {}, days_ago=1)
     services.ruleset_rule_delete(version=draft.version, rule_id="R7-phone", by=supervisor)
-    assert engine_get().ruleset.version == 1
+    assert engine_get().ruleset.version == PUBLISHED
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(supervisor).post(url(draft.version, "publish/"))
@@ -390,60 +401,71 @@ def test_it_publishes_a_draft_retires_the_previous_version_and_reloads_the_engin
     assert len(callbacks) == 1
 
     draft.refresh_from_db()
-    previous = RuleSet.objects.get(version=1)
+    previous = RuleSet.objects.get(version=PUBLISHED)
     assert draft.status == RuleSet.Status.PUBLISHED and draft.published_by == supervisor
     assert draft.published_at is not None
-    assert previous.status == RuleSet.Status.RETIRED and previous.rules == DEFAULT_RULES
+    assert previous.status == RuleSet.Status.RETIRED and previous.rules == DEFAULT_RULES_V2
     assert engine_get().ruleset.version == draft.version
-    routed_by_v1.refresh_from_db()
-    assert routed_by_v1.ruleset_version == 1
-    publish = AuditEntry.objects.get(action="ruleset.publish")
-    assert publish.detail["version"] == draft.version and publish.detail["retired"] == 1
-    assert AuditEntry.objects.get(action="ruleset.retire").object_id == str(previous.pk)
+    routed_by_v2.refresh_from_db()
+    assert routed_by_v2.ruleset_version == PUBLISHED
+    publish = AuditEntry.objects.get(action="ruleset.publish", user=supervisor)
+    assert publish.detail["version"] == draft.version and publish.detail["retired"] == PUBLISHED
+    retire = AuditEntry.objects.get(action="ruleset.retire", user=supervisor)
+    assert retire.object_id == str(previous.pk)
 
 
 def test_it_never_changes_a_published_or_retired_version(supervisor, client_for, draft):
-    v1 = RuleSet.objects.get(version=1)
-    frozen = copy.deepcopy(v1.rules)
+    v2 = RuleSet.objects.get(version=PUBLISHED)
+    frozen = copy.deepcopy(v2.rules)
     attempts = [
         lambda: services.ruleset_rule_update(
-            version=1, rule_id="R8-community", rule=rule_by_id(v1, "R8-community"), by=supervisor
+            version=PUBLISHED,
+            rule_id="R8-community",
+            rule=rule_by_id(v2, "R8-community"),
+            by=supervisor,
         ),
         lambda: services.ruleset_rule_add(
-            version=1, rule=rule_by_id(v1, "R1-fire") | {"id": "X"}, before=None, by=supervisor
+            version=PUBLISHED,
+            rule=rule_by_id(v2, "R1-fire") | {"id": "X"},
+            before=None,
+            by=supervisor,
         ),
-        lambda: services.ruleset_rule_delete(version=1, rule_id="R1-fire", by=supervisor),
+        lambda: services.ruleset_rule_delete(version=PUBLISHED, rule_id="R1-fire", by=supervisor),
         lambda: services.ruleset_rule_move(
-            version=1, rule_id="R2-medical", direction="up", by=supervisor
+            version=PUBLISHED, rule_id="R2-medical", direction="up", by=supervisor
         ),
-        lambda: services.ruleset_publish(version=1, by=supervisor),
+        lambda: services.ruleset_publish(version=PUBLISHED, by=supervisor),
     ]
     for attempt in attempts:
-        with pytest.raises(services.RuleSetNotEditable, match="v1 is published"):
+        with pytest.raises(services.RuleSetNotEditable, match=f"v{PUBLISHED} is published"):
             attempt()
+    with pytest.raises(services.RuleSetNotEditable, match="v1 is retired"):
+        services.ruleset_rule_delete(version=1, rule_id="R1-fire", by=supervisor)
 
     client = client_for(supervisor)
     response = client.post(
-        url(1, "rules/edit/"),
-        rule_fields(rule_by_id(v1, "R8-community"), priority="P3"),
+        url(PUBLISHED, "rules/edit/"),
+        rule_fields(rule_by_id(v2, "R8-community"), priority="P3"),
         follow=True,
     )
     assert "only drafts can be changed" in response.content.decode()
 
     services.ruleset_publish(version=draft.version, by=supervisor)
-    with pytest.raises(services.RuleSetNotEditable, match="v1 is retired"):
-        services.ruleset_rule_delete(version=1, rule_id="R1-fire", by=supervisor)
+    with pytest.raises(services.RuleSetNotEditable, match=f"v{PUBLISHED} is retired"):
+        services.ruleset_rule_delete(version=PUBLISHED, rule_id="R1-fire", by=supervisor)
     with pytest.raises(services.RuleSetNotEditable, match=f"v{draft.version} is published"):
         services.ruleset_rule_delete(version=draft.version, rule_id="R1-fire", by=supervisor)
-    v1.refresh_from_db()
-    assert v1.rules == frozen
+    v2.refresh_from_db()
+    assert v2.rules == frozen
+    assert RuleSet.objects.get(version=1).rules == DEFAULT_RULES
     assert not AuditEntry.objects.filter(
+        user__isnull=False,
         action__in=[
             "ruleset.rule_edit",
             "ruleset.rule_add",
             "ruleset.rule_delete",
             "ruleset.reorder",
-        ]
+        ],
     ).exists()
 
 
@@ -459,24 +481,24 @@ def test_it_lets_only_supervisors_publish(make_user, client_for, call_taker, dra
     assert client_for(call_taker).post(url(draft.version, "publish/")).status_code == 403
     draft.refresh_from_db()
     assert draft.status == RuleSet.Status.DRAFT
-    assert RuleSet.objects.get(status=RuleSet.Status.PUBLISHED).version == 1
+    assert RuleSet.objects.get(status=RuleSet.Status.PUBLISHED).version == PUBLISHED
 
 
 def test_it_refuses_to_publish_rules_that_do_not_compile(supervisor, draft):
     services.ruleset_rule_delete(version=draft.version, rule_id="R8-community", by=supervisor)
     with pytest.raises(RuleSetError, match="not decided by any rule"):
         services.ruleset_publish(version=draft.version, by=supervisor)
-    assert RuleSet.objects.get(status=RuleSet.Status.PUBLISHED).version == 1
+    assert RuleSet.objects.get(status=RuleSet.Status.PUBLISHED).version == PUBLISHED
     assert "ruleset.publish" not in actions()
 
 
 def test_it_audits_every_change_of_a_rule_set(client_for, supervisor):
     client = client_for(supervisor)
-    client.post("/triage/rulesets/new/", {"based_on": "1"})
-    r4 = rule_by_id(RuleSet.objects.get(version=2), "R4-police-type")
-    client.post(url(2, "rules/edit/"), rule_fields(r4, note="Police natures"))
-    client.post(url(2, "rules/move/"), {"rule": "R6-suicide-plan", "direction": "down"})
-    client.post(url(2, "publish/"))
+    client.post("/triage/rulesets/new/", {"based_on": str(PUBLISHED)})
+    r4 = rule_by_id(RuleSet.objects.get(version=NEXT), "R4-police-type")
+    client.post(url(NEXT, "rules/edit/"), rule_fields(r4, note="Police natures"))
+    client.post(url(NEXT, "rules/move/"), {"rule": "R6-suicide-plan", "direction": "down"})
+    client.post(url(NEXT, "publish/"))
     assert actions() == [
         "ruleset.draft_create",
         "ruleset.rule_edit",
@@ -484,5 +506,5 @@ def test_it_audits_every_change_of_a_rule_set(client_for, supervisor):
         "ruleset.retire",
         "ruleset.publish",
     ]
-    entries = AuditEntry.objects.filter(action__startswith="ruleset.")
+    entries = AuditEntry.objects.filter(action__startswith="ruleset.", user__isnull=False)
     assert set(entries.values_list("username", flat=True)) == {"sam"}

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from access.demo import DEMO_PASSWORD, demo_users_seed
-from care_navigation.demo import demo_care_seed, demo_directory_seed
+from care_navigation.demo import demo_care_seed, demo_directory_seed, demo_safety_plans_seed
 from dashboards.rollups import rollup_refresh
 from dispatch.demo import demo_board_seed, demo_units_seed
 from dispatch.demo_history import demo_history_seed
@@ -49,6 +49,8 @@ class Command(BaseCommand):
             # The units follow the schedules before anyone is sent to the calls of the moment.
             unit_duty_sync()
             waiting = demo_board_seed(users)
+            # After the calls of the moment: one of them is about a person with a plan.
+            plans = demo_safety_plans_seed(users)
             # The dashboards read the new year from the rollups at once, not at beat's refresh.
             rollup_refresh()
         history = (
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"demo data: {len(users)} users, {len(units)} units, {services} directory "
-            f"services, {history}, {waiting} calls of the moment added in "
+            f"services, {history}, {plans.plans} safety plans, {waiting} calls of the moment "
+            "added in "
             f"{time.monotonic() - started:.1f} s (password for every demo user: {DEMO_PASSWORD})"
         )
