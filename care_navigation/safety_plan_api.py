@@ -33,7 +33,9 @@ from care_navigation.selectors import navigator_name
 from care_navigation.serializers import PersonRefSerializer, UserRefSerializer
 from dispatch.models import Call
 from people.models import Person
+from web.errors import error_response
 from web.http import MAX_ID
+from web.serializers import StrictSerializer
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 DENIED = OpenApiResponse(description="No role that meets safety plans")
@@ -74,7 +76,7 @@ class PlanPageSerializer(serializers.Serializer):
     versions = PlanVersionSerializer(many=True)
 
 
-class PlanWriteSerializer(serializers.Serializer):
+class PlanWriteSerializer(StrictSerializer):
     warning_signs = _section_field()
     coping_steps = _section_field()
     people_and_places = _section_field()
@@ -100,7 +102,7 @@ class PersonPlanWriteSerializer(PlanWriteSerializer):
     )
 
 
-class NewPersonSerializer(serializers.Serializer):
+class NewPersonSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -154,11 +156,6 @@ def _guarded(action: Any) -> Response:
     return result
 
 
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=http.HTTP_400_BAD_REQUEST)
-
-
 def _version_param(request: Request) -> int | None:
     raw = request.query_params.get("version")
     if raw in (None, ""):
@@ -205,7 +202,7 @@ def _write(
             request=request._request,
         )
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     page = safety_plan_read(user=request.user, person_id=plan.person_id, request=request._request)
     return Response(_page(page), status=http.HTTP_201_CREATED)
 

@@ -20,6 +20,8 @@ from dispatch import selectors
 from dispatch.models import CCD_RESOLUTIONS, Call
 from dispatch.serializers import AnswersField, CallSerializer, ReferralSerializer
 from dispatch.services import CallNotOnPhone, Referral, ccd_convert, ccd_resolve
+from web.errors import error_response
+from web.serializers import StrictSerializer
 
 CAN_WORK_QUEUE = perms_any("dispatch.work_ccd_queue")
 NOT_ON_PHONE = OpenApiResponse(
@@ -55,7 +57,7 @@ class CcdCallSerializer(serializers.ModelSerializer):
         ]
 
 
-class CcdResolveSerializer(serializers.Serializer):
+class CcdResolveSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(
         choices=CCD_RESOLUTIONS,
         help_text="How the call ended on the phone. converted_to_field_response is not one: "
@@ -69,18 +71,13 @@ class CcdResolveSerializer(serializers.Serializer):
     )
 
 
-class CcdConvertSerializer(serializers.Serializer):
+class CcdConvertSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     answers = AnswersField(
         required=False,
         default=dict,
         help_text="Screening answers the clinician updated; wants_in_person becomes yes.",
     )
-
-
-def _bad(exc: ValidationError) -> Response:
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(detail, status=http.HTTP_400_BAD_REQUEST)
 
 
 def _not_on_phone(exc: CallNotOnPhone) -> Response:
@@ -142,7 +139,7 @@ def call_ccd_resolve(request: Request, call_id: int) -> Response:
     except CallNotOnPhone as exc:
         return _not_on_phone(exc)
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(_call_body(call_id))
 
 
@@ -169,5 +166,5 @@ def call_ccd_convert(request: Request, call_id: int) -> Response:
     except CallNotOnPhone as exc:
         return _not_on_phone(exc)
     except ValidationError as exc:
-        return _bad(exc)
+        return error_response(exc)
     return Response(_call_body(call_id))
