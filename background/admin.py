@@ -4,7 +4,7 @@ from background.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
     list_display = ["id", "task", "created_at", "sent_at", "done_at", "attempts"]
     readonly_fields = [
         "task",

@@ -51,7 +51,7 @@ def _section_field() -> serializers.CharField:
     )
 
 
-class PlanVersionSerializer(serializers.Serializer):
+class PlanVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     created_by = UserRefSerializer()
@@ -67,14 +67,14 @@ class PlanSerializer(PlanVersionSerializer):
     means_safety = serializers.CharField()
 
 
-class PlanPageSerializer(serializers.Serializer):
+class PlanPageSerializer(serializers.Serializer[Any]):
     person = PersonRefSerializer(allow_null=True)
     current_version = serializers.IntegerField(allow_null=True)
     plan = PlanSerializer(allow_null=True)
     versions = PlanVersionSerializer(many=True)
 
 
-class PlanWriteSerializer(serializers.Serializer):
+class PlanWriteSerializer(serializers.Serializer[Any]):
     warning_signs = _section_field()
     coping_steps = _section_field()
     people_and_places = _section_field()
@@ -100,7 +100,7 @@ class PersonPlanWriteSerializer(PlanWriteSerializer):
     )
 
 
-class NewPersonSerializer(serializers.Serializer):
+class NewPersonSerializer(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")

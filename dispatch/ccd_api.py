@@ -28,7 +28,7 @@ NOT_ON_PHONE = OpenApiResponse(
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 
 
-class CcdCallSerializer(serializers.ModelSerializer):
+class CcdCallSerializer(serializers.ModelSerializer[Any]):
     call_type = serializers.CharField(source="call_type_id")
     call_type_label = serializers.CharField(source="call_type.label")
     person = serializers.IntegerField(source="person_id", allow_null=True)
@@ -55,7 +55,7 @@ class CcdCallSerializer(serializers.ModelSerializer):
         ]
 
 
-class CcdResolveSerializer(serializers.Serializer):
+class CcdResolveSerializer(serializers.Serializer[Any]):
     disposition = serializers.ChoiceField(
         choices=CCD_RESOLUTIONS,
         help_text="How the call ended on the phone. converted_to_field_response is not one: "
@@ -69,7 +69,7 @@ class CcdResolveSerializer(serializers.Serializer):
     )
 
 
-class CcdConvertSerializer(serializers.Serializer):
+class CcdConvertSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     answers = AnswersField(
         required=False,

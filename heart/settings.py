@@ -7,6 +7,8 @@ from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
+import django_stubs_ext
+
 from heart.env import (
     ConfigError,
     check_redis_url,
@@ -19,6 +21,9 @@ from heart.env import (
     env_timezone,
     parse_database_url,
 )
+
+# Django's generic classes subscriptable at run time (ModelAdmin[Unit]) for mypy's strict mode.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -239,7 +244,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Django 6's built-in CSP: no inline scripts anywhere; scripts and styles come from /static/.
 from django.utils.csp import CSP  # noqa: E402
-from kombu import Queue  # noqa: E402
+from kombu.entity import Queue  # noqa: E402
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
