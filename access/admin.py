@@ -17,7 +17,7 @@ from access.token_auth import token_expired, token_expires_at
 admin.site.site_header = "Fifth Branch administration"
 
 
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[Any]):
     """The admin role gives roles (groups); it cannot step outside them. A superuser holds
     every permission, case notes and substance-use details included, and a permission given
     to one user escapes the roles that `migrate` resets: only a superuser sets either.
@@ -78,18 +78,18 @@ admin.site.register(Group, GroupAdmin)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     """Read-only: the audit log is append-only."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "outcome"]
     list_filter = ["outcome", "action"]
     search_fields = ["username", "action", "object_id"]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False

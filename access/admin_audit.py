@@ -35,7 +35,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return values
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin whose adds, changes and deletes go to the audit log. The admin saves the
     object, then its many-to-many fields: the entry is written after both, inside the admin's
     transaction."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -23,7 +25,7 @@ from access.token_auth import token_expires_at
 from web.serializers import StrictSerializer
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
@@ -61,7 +63,7 @@ class TokenRequestSerializer(StrictSerializer):
         return value
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField(help_text="Ask again after this for a new token")
 

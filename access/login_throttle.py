@@ -72,7 +72,7 @@ def _address_failures(request: Any) -> int:
     return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
 
 
-class LoginThrottleHandler(AxesDatabaseHandler):
+class LoginThrottleHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes is untyped
     """axes' database handler, with the address limit in front of the account's."""
 
     def is_locked(self, request: Any, credentials: dict[str, Any] | None = None) -> bool:

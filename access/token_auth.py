@@ -19,7 +19,8 @@ EXPIRED = "Token expired: ask POST /api/v1/auth/token/ for a new one."
 
 
 def token_expires_at(token: Token) -> datetime:
-    return token.created + timedelta(hours=settings.API_TOKEN_HOURS)
+    created: datetime = token.created
+    return created + timedelta(hours=settings.API_TOKEN_HOURS)
 
 
 def token_expired(token: Token, *, now: datetime | None = None) -> bool:

@@ -4,6 +4,15 @@ from background.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "task", "created_at", "sent_at", "attempts"]
-    readonly_fields = ["task", "payload", "created_at", "sent_at", "attempts", "last_error"]
+class OutboxMessageAdmin(admin.ModelAdmin[OutboxMessage]):
+    list_display = ["id", "task", "created_at", "sent_at", "done_at", "attempts"]
+    readonly_fields = [
+        "task",
+        "payload",
+        "created_at",
+        "sent_at",
+        "done_at",
+        "coalesce_key",
+        "attempts",
+        "last_error",
+    ]

@@ -6,12 +6,19 @@ from django.db import models
 
 
 class OutboxMessage(models.Model):
-    """Work for Celery, written in the transaction that causes it and relayed after commit."""
+    """Work for Celery, written in the transaction that causes it and relayed after commit.
+
+    ``sent_at`` is when the relay last published it, ``done_at`` when its task finished: a
+    message counts as done only then (background/outbox.py)."""
 
     task = models.CharField(max_length=200)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # Messages with one key do one job: only one of them waits or runs at a time (the key is
+    # the task's name for work that reads the whole state, such as the rollup refresh).
+    coalesce_key = models.CharField(max_length=200, blank=True, default="", db_default="")
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
@@ -19,8 +26,13 @@ class OutboxMessage(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(
-                fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent"
-            )
+                fields=["id"], condition=models.Q(done_at__isnull=True), name="outbox_not_done"
+            ),
+            models.Index(
+                fields=["coalesce_key", "id"],
+                condition=models.Q(done_at__isnull=True) & ~models.Q(coalesce_key=""),
+                name="outbox_coalesce_pending",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -94,7 +94,7 @@ class AssignForm(_Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["navigator"])
+        field = cast("forms.ModelChoiceField[Any]", self.fields["navigator"])
         field.queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__name=roles.NAVIGATOR)

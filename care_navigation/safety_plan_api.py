@@ -53,7 +53,7 @@ def _section_field() -> serializers.CharField:
     )
 
 
-class PlanVersionSerializer(serializers.Serializer):
+class PlanVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     created_by = UserRefSerializer()
@@ -69,7 +69,7 @@ class PlanSerializer(PlanVersionSerializer):
     means_safety = serializers.CharField()
 
 
-class PlanPageSerializer(serializers.Serializer):
+class PlanPageSerializer(serializers.Serializer[Any]):
     person = PersonRefSerializer(allow_null=True)
     current_version = serializers.IntegerField(allow_null=True)
     plan = PlanSerializer(allow_null=True)

@@ -11,18 +11,18 @@ from web.http import MAX_ID
 from web.serializers import StrictSerializer
 
 
-class PersonRefSerializer(serializers.Serializer):
+class PersonRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
 
 
-class FlagsSerializer(serializers.Serializer):
+class FlagsSerializer(serializers.Serializer[Any]):
     first_contact_overdue = serializers.BooleanField()
     unable_to_reach = serializers.BooleanField()
     closing_soon = serializers.BooleanField()
@@ -31,7 +31,7 @@ class FlagsSerializer(serializers.Serializer):
     person_needs_review = serializers.BooleanField()
 
 
-class CaseSerializer(serializers.Serializer):
+class CaseSerializer(serializers.Serializer[Any]):
     """A case in a list: no notes, and no substance-use need (that is on the detail only)."""
 
     id = serializers.IntegerField()
@@ -53,12 +53,12 @@ class CaseSerializer(serializers.Serializer):
     flags = FlagsSerializer()
 
 
-class NeedSerializer(serializers.Serializer):
+class NeedSerializer(serializers.Serializer[Any]):
     need = serializers.ChoiceField(choices=NEEDS)
     detail = serializers.CharField(allow_blank=True)
 
 
-class ContactSerializer(serializers.Serializer):
+class ContactSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=ContactAttempt.Channel.choices)
@@ -68,7 +68,7 @@ class ContactSerializer(serializers.Serializer):
     by = serializers.CharField(source="by.username")
 
 
-class ReferralSerializer(serializers.Serializer):
+class ReferralSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     case = serializers.IntegerField(source="case_id")
     need = serializers.ChoiceField(choices=NEEDS)
@@ -82,13 +82,13 @@ class ReferralSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     by = serializers.CharField(source="by.username")
     text = serializers.CharField()
 
 
-class ExtensionSerializer(serializers.Serializer):
+class ExtensionSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     by = serializers.CharField(source="by.username")
     reason = serializers.CharField()
@@ -96,14 +96,14 @@ class ExtensionSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField()
 
 
-class TimelineSerializer(serializers.Serializer):
+class TimelineSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     text = serializers.CharField()
     case_id = serializers.IntegerField(allow_null=True)
 
 
-class MatchSerializer(serializers.Serializer):
+class MatchSerializer(serializers.Serializer[Any]):
     person = PersonRefSerializer()
     score = serializers.IntegerField()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -142,7 +142,7 @@ class CaseCreateSerializer(StrictSerializer):
         return value
 
 
-class NeedRequestSentSerializer(serializers.Serializer):
+class NeedRequestSentSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField()
     need_request = serializers.IntegerField(help_text="The request's id")
 
@@ -189,7 +189,7 @@ class ReferralUpdateSerializer(StrictSerializer):
     )
 
 
-class NotificationSerializer(serializers.Serializer):
+class NotificationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Notification.Kind.choices)
     case = serializers.IntegerField(source="case_id")

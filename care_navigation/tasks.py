@@ -6,10 +6,11 @@ from typing import Any
 
 from celery import shared_task
 
+from background.task_options import DATABASE_TASK
 from care_navigation.services import care_sweep as sweep
 
 
-@shared_task(name="care_navigation.tasks.care_sweep", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="care_navigation.tasks.care_sweep", **DATABASE_TASK)
 def care_sweep(**_: Any) -> dict[str, int]:
     """Beat runs this every CARE_SWEEP_SECONDS. Running it twice, concurrently or after a
     worker died mid-sweep is harmless: each step is claimed by a conditional UPDATE and each

@@ -17,7 +17,7 @@ MONTH = "m"
 GRAINS = [(DAY, "day"), (MONTH, "month")]
 
 
-def _grain() -> models.CharField:
+def _grain() -> models.CharField[str, str]:
     # A database default: the rollup statements insert day rows without naming the column.
     return models.CharField(max_length=1, choices=GRAINS, db_default=DAY)
 

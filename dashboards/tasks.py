@@ -8,17 +8,18 @@ from typing import Any
 
 from celery import shared_task
 
+from background.task_options import DATABASE_TASK
 from dashboards import rollups
 
 
-@shared_task(name="dashboards.tasks.rollup_refresh", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="dashboards.tasks.rollup_refresh", **DATABASE_TASK)
 def rollup_refresh(**_: Any) -> int:
     """Every ROLLUP_REFRESH_SECONDS: recompute the days whose calls changed since the last
     refresh. Returns the number of days recomputed (-1 for a first, full build)."""
     return rollups.rollup_refresh().days
 
 
-@shared_task(name="dashboards.tasks.rollup_reconcile", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="dashboards.tasks.rollup_reconcile", **DATABASE_TASK)
 def rollup_reconcile(**_: Any) -> int:
     """Every ROLLUP_RECONCILE_SECONDS: recompute the days a deleted or moved call left stale."""
     return rollups.rollup_reconcile().days

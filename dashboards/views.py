@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -113,7 +113,9 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     return exports.table_response(tables[table], stem=stem)
 
 
-def _drill_page(request: HttpRequest, drill: Drill, period: metrics.Period, csv_name: str) -> Any:
+def _drill_page(
+    request: HttpRequest, drill: Drill, period: metrics.Period, csv_name: str
+) -> HttpResponse:
     status = 400 if drill.errors else 200
     page = Paginator(drill.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -174,7 +176,7 @@ def cases_csv(request: HttpRequest) -> Any:
 
 def _list_csv(
     request: HttpRequest, name: str, drill_for: Any, header: Any, rows_of: Any
-) -> HttpResponse:
+) -> HttpResponse | StreamingHttpResponse:
     """A drill-down list as CSV: refused by field on a bad period or filter, and audited."""
     period, errors = metrics.period_parse(request.GET)
     drill = drill_for(period, request.GET)

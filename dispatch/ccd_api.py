@@ -30,7 +30,7 @@ NOT_ON_PHONE = OpenApiResponse(
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 
 
-class CcdCallSerializer(serializers.ModelSerializer):
+class CcdCallSerializer(serializers.ModelSerializer[Any]):
     call_type = serializers.CharField(source="call_type_id")
     call_type_label = serializers.CharField(source="call_type.label")
     person = serializers.IntegerField(source="person_id", allow_null=True)

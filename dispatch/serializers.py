@@ -68,7 +68,7 @@ class CallCreateSerializer(StrictSerializer):
         return attrs
 
 
-class TriageOutputSerializer(serializers.Serializer):
+class TriageOutputSerializer(serializers.Serializer[Any]):
     eligible_route = serializers.CharField()
     route = serializers.CharField()
     priority = serializers.CharField()
@@ -78,7 +78,7 @@ class TriageOutputSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(serializers.ModelSerializer[Any]):
     unit = serializers.CharField(source="unit.name")
     unit_id = serializers.IntegerField()
 
@@ -97,7 +97,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(serializers.ModelSerializer[Any]):
     call_type = serializers.CharField(source="call_type_id")
     unserved_reason = serializers.SerializerMethodField()
     assignments = AssignmentSerializer(many=True, read_only=True)
@@ -140,7 +140,7 @@ class CallSerializer(serializers.ModelSerializer):
         return call.unserved_reason or None
 
 
-class CallSummarySerializer(serializers.ModelSerializer):
+class CallSummarySerializer(serializers.ModelSerializer[Any]):
     call_type = serializers.CharField(source="call_type_id")
 
     class Meta:
@@ -161,7 +161,7 @@ class CallSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(serializers.ModelSerializer[Any]):
     call = serializers.SerializerMethodField()
 
     class Meta:
@@ -224,7 +224,7 @@ class ClearSerializer(StrictSerializer):
     )
 
 
-class BoardSerializer(serializers.Serializer):
+class BoardSerializer(serializers.Serializer[Any]):
     etag = serializers.CharField()
     waiting = CallSummarySerializer(many=True)
     active = CallSummarySerializer(many=True)

@@ -7,6 +7,8 @@ from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
 
+import django_stubs_ext
+
 from heart.env import (
     ConfigError,
     check_redis_url,
@@ -19,6 +21,9 @@ from heart.env import (
     env_timezone,
     parse_database_url,
 )
+
+# Django's generic classes subscriptable at run time (ModelAdmin[Unit]) for mypy's strict mode.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -239,6 +244,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Django 6's built-in CSP: no inline scripts anywhere; scripts and styles come from /static/.
 from django.utils.csp import CSP  # noqa: E402
+from kombu.entity import Queue  # noqa: E402
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -331,6 +337,20 @@ else:
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
     }
+# Two queues (docs/deployment.md, "Background work"): `urgent` for the outbox relay and the
+# time-bound sweeps (a held call's fall-back, units going on and off duty), `celery` for the
+# rest. Every worker consumes both, taking from each in turn, so the relay waits for at most one
+# running task, never for a backlog; a deployment may also run a worker for `urgent` alone.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("urgent"), Queue("celery")]
+CELERY_TASK_ROUTES = {
+    name: {"queue": "urgent"}
+    for name in (
+        "background.tasks.outbox_relay",
+        "dispatch.tasks.holds_sweep",
+        "dispatch.tasks.duty_sync",
+    )
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {
         "task": "background.tasks.outbox_relay",
@@ -373,6 +393,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 
 # Days a sent outbox message is kept (what was sent, when, after how many attempts).
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7, minimum=1)
+# A message published and not done after this long is published again (its broker message may
+# have been lost, or its task failed), up to OUTBOX_MAX_ATTEMPTS times (background/outbox.py).
+OUTBOX_REDELIVER_SECONDS = env_int("OUTBOX_REDELIVER_SECONDS", 300, minimum=5)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 
 # Domain configuration (docs/domain.md sections 5 and 7).
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)

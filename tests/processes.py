@@ -23,10 +23,15 @@ def worker_database_url() -> str:
 
 
 def start_celery_worker(
-    env: dict[str, str], tmp_path: Path, name: str = "worker", app: str = "heart"
+    env: dict[str, str],
+    tmp_path: Path,
+    name: str = "worker",
+    app: str = "heart",
+    queues: str | None = None,
 ) -> tuple[subprocess.Popen[bytes], Path]:
     """A worker with embedded beat for the Celery app `app`, logging to tmp_path/NAME.log, in
-    its own process group (so a SIGKILL reaches the pool and beat too)."""
+    its own process group (so a SIGKILL reaches the pool and beat too); `queues` ("urgent")
+    limits what it consumes, as `-Q` does."""
     log = tmp_path / f"{name}.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
@@ -42,6 +47,7 @@ def start_celery_worker(
                 "--loglevel=info",
                 "--schedule",
                 str(tmp_path / "beat-schedule"),
+                *(["-Q", queues] if queues else []),
             ],
             cwd=ROOT,
             env=env,

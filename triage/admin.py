@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from access.admin_audit import AuditedModelAdmin
 from triage.models import CallType, CallTypeMapping, RuleSet, ServiceSchedule
@@ -26,16 +27,16 @@ class ServiceScheduleAdmin(AuditedModelAdmin):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(admin.ModelAdmin[RuleSet]):
     """Read-only here: rule sets are edited and published in the console, with an audit trail."""
 
     list_display = ["version", "status", "description", "published_at"]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: RuleSet | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: RuleSet | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: RuleSet | None = None) -> bool:
         return False

@@ -76,7 +76,7 @@ class TriageEvaluateRequestSerializer(StrictSerializer):
         return normalize_answers(value)
 
 
-class TriageResultSerializer(serializers.Serializer):
+class TriageResultSerializer(serializers.Serializer[Any]):
     eligible_route = serializers.ChoiceField(
         choices=ROUTES, help_text="The route the rules chose, before coverage"
     )
@@ -94,7 +94,7 @@ class TriageResultSerializer(serializers.Serializer):
     explanation = serializers.CharField(help_text="One line for the call-taker: why this route")
 
 
-class RuleSetSummarySerializer(serializers.ModelSerializer):
+class RuleSetSummarySerializer(serializers.ModelSerializer[Any]):
     class Meta:
         model = RuleSet
         fields = ["version", "status", "description", "created_at", "published_at"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
@@ -14,7 +16,7 @@ class Pagination(LimitOffsetPagination):
     max_limit = 1000
 
 
-def paginated(name: str, item: serializers.Serializer) -> serializers.Serializer:
+def paginated(name: str, item: serializers.Serializer[Any]) -> serializers.Serializer[Any]:
     """The documented shape of a Pagination page of `item`s (function-based views paginate
     by hand, so drf-spectacular cannot see it)."""
     return inline_serializer(

@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """A serializer that refuses the fields it does not declare, by name, instead of dropping
     them: a client that misspells `override_reason` or sends a field the API does not take
     (a navigator for a new case) hears so, rather than getting a 201 for something else than

@@ -104,7 +104,7 @@ def _date(raw: str, name: str, errors: dict[str, str]) -> date | None:
 
 def period_parse(
     params: Mapping[str, str], *, default_days: int = 30, default: Period | None = None
-) -> tuple[Period, dict]:
+) -> tuple[Period, dict[str, str]]:
     """The period asked for in `params` ("from", "to", "source"), and the errors by field.
 
     Missing dates default to `default`, else to the last `default_days` days ending today; a

@@ -269,7 +269,7 @@ def call_create(
                 )
             # The dashboards' rollups pick the new call up within seconds, not at beat's next
             # refresh; a broker outage only delays it (background/outbox.py).
-            outbox_enqueue(task="dashboards.tasks.rollup_refresh", payload={"call": call.pk})
+            outbox_enqueue(task="dashboards.tasks.rollup_refresh", payload={}, coalesce=True)
             if duplicate is not None:
                 _field_event(
                     duplicate,

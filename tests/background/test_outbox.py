@@ -52,16 +52,21 @@ def test_it_discards_the_message_when_the_transaction_rolls_back():
     assert not OutboxMessage.objects.exists()
 
 
-def test_it_purges_messages_sent_before_the_retention_days(settings):
+def test_it_purges_messages_done_before_the_retention_days(settings):
     settings.OUTBOX_RETENTION_DAYS = 7
     sent_long_ago = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     with transaction.atomic():
         old = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
         recent = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
         unsent = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
-    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=sent_long_ago)
-    OutboxMessage.objects.filter(pk=recent.pk).update(sent_at=sent_long_ago + timedelta(days=2))
-    OutboxMessage.objects.filter(pk=unsent.pk).update(created_at=sent_long_ago)
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=sent_long_ago, done_at=sent_long_ago)
+    OutboxMessage.objects.filter(pk=recent.pk).update(
+        sent_at=sent_long_ago, done_at=sent_long_ago + timedelta(days=2)
+    )
+    # Published long ago and never done: work still to do, never purged.
+    OutboxMessage.objects.filter(pk=unsent.pk).update(
+        created_at=sent_long_ago, sent_at=sent_long_ago
+    )
 
     assert outbox_purge(now=sent_long_ago + timedelta(days=8)) == 1
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, unsent.pk}
@@ -75,5 +80,6 @@ def test_it_purges_on_beats_schedule(settings):
     assert entry["task"] == task.name == "background.tasks.outbox_purge"
     with transaction.atomic():
         message = outbox_enqueue(task="background.tasks.worker_heartbeat", payload={})
-    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now() - timedelta(days=30))
+    long_ago = timezone.now() - timedelta(days=30)
+    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=long_ago, done_at=long_ago)
     assert task() == 1

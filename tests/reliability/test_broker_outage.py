@@ -58,8 +58,9 @@ def test_it_takes_calls_while_redis_is_down_and_catches_up_after(seeded, tmp_pat
                 assert status == 201, "call intake failed while Redis was down"
                 acknowledged.append(call_id)
             assert time.monotonic() - started < 15
+            # The five calls' refreshes coalesced into one message, waiting for the broker.
             pending = OutboxMessage.objects.filter(sent_at__isnull=True).count()
-            assert pending >= 5
+            assert pending == 1
             with private_redis(port):
                 wait_until(
                     lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(),
