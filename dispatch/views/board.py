@@ -163,7 +163,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             if call.lat is not None and call.lon is not None
             else None
         ),
-        "units": unit_markers(Unit.objects.exclude(kind="CCD").only(*MAP_UNIT_FIELDS)),
+        "units": unit_markers(Unit.objects.only(*MAP_UNIT_FIELDS)),
     }
     plans = people_context(request.user, [call.person_id] if call.person_id else [])["safety_plans"]
     return render(

@@ -42,7 +42,8 @@ def map_frame(now: datetime) -> dict[str, Any]:
 
 
 def unit_markers(units: Iterable[Unit]) -> list[dict[str, Any]]:
-    """Each unit with a position: where, since when, how precise, and its status."""
+    """Each field unit with a position: where, since when, how precise, and its status. CCD
+    positions are desks in the 911 center, not on the street: not drawn."""
     return [
         {
             "id": u.pk,
@@ -55,5 +56,5 @@ def unit_markers(units: Iterable[Unit]) -> list[dict[str, Any]]:
             "status": u.status,
         }
         for u in units
-        if u.lat is not None and u.lon is not None
+        if u.lat is not None and u.lon is not None and u.kind != "CCD"
     ]

@@ -226,3 +226,26 @@ def test_the_call_page_says_when_a_unit_had_no_recent_position(
     assert "Assign HEART-OLD" in page
     assert "no recent position (last 2 h 0 min ago)" in page
     assert 'id="call-map-data"' in page and "stale_after_ms" in page
+
+
+@pytest.mark.parametrize(("status", "on_duty"), [("available", "yes"), ("off_duty", "no")])
+def test_the_responders_phone_shares_its_position_while_on_duty(
+    client_for, responder, heart_unit, status, on_duty, now
+):
+    Unit.objects.filter(pk=heart_unit.pk).update(status=status)
+    page = client_for(responder).get("/dispatch/my-unit/").content.decode()
+    assert f'data-url="/api/v1/units/{heart_unit.pk}/position/"' in page
+    assert f'data-on-duty="{on_duty}"' in page
+    assert "js/share_location.js" in page and "Location not shared" in page
+
+
+def test_the_board_draws_each_unit_at_its_position_with_its_age(
+    client_for, dispatcher, heart_unit, now
+):
+    page = client_for(dispatcher).get("/dispatch/board/")
+    data = page.context["map_data"]
+    unit = next(u for u in data["units"] if u["name"] == "HEART-1")
+    assert unit["position_ms"] == int((AFTERNOON - timedelta(minutes=2)).timestamp() * 1000)
+    assert data["server_ms"] == int(AFTERNOON.timestamp() * 1000)
+    assert data["stale_after_ms"] == 5 * 60 * 1000
+    assert f'data-position-ms="{unit["position_ms"]}"' in page.content.decode()
