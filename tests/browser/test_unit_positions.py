@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from access.demo import demo_users_seed
 from dispatch.models import Unit
+from dispatch.services import CallInput, call_create
 from tests.browser.pages import sign_in
 from tests.factories import UnitFactory
 
@@ -60,6 +61,25 @@ def test_it_shares_the_responders_position_and_the_board_draws_it(
     assert "stale" in (old.get_attribute("class") or "")
     page.locator(".position-age", has_text="(stale)").wait_for()
     shot(page, "11-board-unit-positions")
+
+    # The call page draws the call and the units, and recommends HEART-1 from its fresh
+    # position; HEART-2's is twenty minutes old: no recent position.
+    call, _ = call_create(
+        by=users["calltaker"],
+        data=CallInput(
+            call_type="WELFARE_CHECK",
+            address="200 N Mangum St",
+            lat=35.9968,
+            lon=-78.9009,
+            answers={"weapon": "no", "violence": "no"},
+        ),
+    )
+    page.goto(f"{base}/dispatch/calls/{call.pk}/")
+    page.locator("#call-map .unit-marker", has_text="HEART-1").wait_for()
+    notes = page.locator(".rec-note").all_inner_texts()
+    assert notes[0].endswith(" s old") and " m · position " in notes[0]
+    assert notes[1] == "no recent position (last 20 min ago)"
+    shot(page, "12-call-page-unit-positions")
 
     # The responder stops sharing: the phone says so and sends nothing more.
     sharing.get_by_role("button", name="Stop sharing location").click()
