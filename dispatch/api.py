@@ -26,6 +26,8 @@ from dispatch.serializers import (
     CallSerializer,
     ClearSerializer,
     TriageOutputSerializer,
+    UnitPositionResultSerializer,
+    UnitPositionSerializer,
     UnitSerializer,
     UnitStatusSerializer,
 )
@@ -39,6 +41,7 @@ from dispatch.services import (
     call_clear,
     call_create,
     unit_assign,
+    unit_position_report,
     unit_status_set,
 )
 from people.models import Person
@@ -50,6 +53,9 @@ READ_CALLS = ("dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call
 CAN_READ = perms_any(*READ_CALLS)
 CAN_DISPATCH = perms_any("dispatch.dispatch_call")
 CAN_MOVE_UNITS = perms_any("dispatch.dispatch_call", "dispatch.respond_call")
+# Any unit's position: dispatchers and supervisors, and a vehicle AVL feed's account.
+ANY_UNIT_POSITION = ("dispatch.dispatch_call", "dispatch.report_unit_position")
+CAN_REPORT_POSITION = perms_any(*ANY_UNIT_POSITION, "dispatch.respond_call")
 
 
 class CallCreatedSerializer(TriageOutputSerializer):
@@ -337,6 +343,60 @@ def unit_status(request: Request, unit_id: int) -> Response:
     except ValidationError as exc:
         return error_response(exc)
     return Response(UnitSerializer(unit).data)
+
+
+@extend_schema(
+    request=UnitPositionSerializer,
+    responses={
+        200: UnitPositionResultSerializer,
+        400: OpenApiResponse(description="Field errors: lat, lon, accuracy_m, at"),
+        403: OpenApiResponse(description="a responder reporting for a unit that is not theirs"),
+        404: OpenApiResponse(description="no such unit"),
+    },
+    summary="Report a unit's position (a member's phone, or a vehicle AVL feed)",
+    description="Keeps the newest position only. A report older than (or as old as) the "
+    "stored one is answered 200 with `stored: false` and changes nothing, so a feed replaying "
+    "or reordering its reports needs no error handling. A responder reports for their own "
+    "unit; dispatchers, supervisors and an account holding `dispatch.report_unit_position` "
+    "(a vehicle AVL feed) for any unit.",
+)
+@api_view(["POST"])
+@permission_classes([CAN_REPORT_POSITION])
+def unit_position(request: Request, unit_id: int) -> Response:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    member = unit.members.filter(pk=request.user.pk or 0).exists()
+    if not member and not any(request.user.has_perm(p) for p in ANY_UNIT_POSITION):
+        raise PermissionDenied("responders report their own unit's position only")
+    serializer = UnitPositionSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    d = serializer.validated_data
+    if member:
+        source = "responder"
+    elif request.user.has_perm("dispatch.report_unit_position"):
+        source = "avl"
+    else:
+        source = "dispatcher"
+    try:
+        report = unit_position_report(
+            unit_id=unit.pk,
+            lat=d["lat"],
+            lon=d["lon"],
+            accuracy_m=d.get("accuracy_m"),
+            at=d.get("at"),
+            source=source,
+        )
+    except ValidationError as exc:
+        return error_response(exc)
+    kept = report.unit.position_at
+    detail = (
+        "stored"
+        if report.stored
+        else f"older than the stored position ({kept.isoformat() if kept else '?'}): "
+        "the newer one is kept"
+    )
+    return Response(
+        {"stored": report.stored, "detail": detail, "unit": UnitSerializer(report.unit).data}
+    )
 
 
 @extend_schema(responses={200: BoardSerializer, 304: OpenApiResponse(description="Unchanged")})

@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from access.demo import DEMO_CREWS
 from dispatch import selectors
-from dispatch.models import Call, Unit
-from dispatch.services import CallInput, call_create, unit_assign, unit_status_set
+from dispatch.models import Assignment, Call, Unit
+from dispatch.services import (
+    CallInput,
+    call_create,
+    unit_assign,
+    unit_position_report,
+    unit_status_set,
+)
 
 CENTER = (35.9940, -78.8986)  # Durham City Hall
 DEMO_SOURCE = "demo"
@@ -38,21 +44,26 @@ DEMO_UNITS: list[tuple[str, str, float, float]] = [
     ("MEDIC-7", "EMS", -0.7, 1.8),
 ]
 KM_PER_DEG_LAT = 111.0
+# The team whose phone lost signal a while ago: its marker fades on the board and "nearest"
+# says it had no recent position.
+DEMO_SIGNAL_LOST = ("HEART-4", timedelta(minutes=12))
 
 
 def demo_units_seed(users: dict[str, User]) -> list[Unit]:
     """Create the demo units if missing, with their crews (access.demo.DEMO_CREWS)."""
     units = []
     for name, kind, north, east in DEMO_UNITS:
-        lat = CENTER[0] + north / KM_PER_DEG_LAT
-        lon = CENTER[1] + east / (KM_PER_DEG_LAT * 0.81)  # cos(36 degrees)
+        lat, lon = _home(north, east)
         unit, _ = Unit.objects.get_or_create(
             name=name,
             defaults={
                 "kind": kind,
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "position_at": timezone.now(),
+                "lat": lat,
+                "lon": lon,
+                # Where it was at the end of its last shift: demo_positions_seed brings the
+                # units on duty up to date; an off-duty unit's position stays faded.
+                "position_at": timezone.now() - timedelta(hours=2),
+                "position_source": "demo",
                 "status_changed_at": timezone.now(),
             },
         )
@@ -205,3 +216,50 @@ def demo_board_seed(users: dict[str, User]) -> int:
             unit_status_set(unit_id=unit.pk, status="on_scene", by=dispatcher, at=on_scene)
         sent.add(call.route)
     return len(calls)
+
+
+def _home(north: float, east: float) -> tuple[float, float]:
+    """A post `north` and `east` km from the centre (0.81: the cosine of 36 degrees)."""
+    return (
+        round(CENTER[0] + north / KM_PER_DEG_LAT, 6),
+        round(CENTER[1] + east / (KM_PER_DEG_LAT * 0.81), 6),
+    )
+
+
+def demo_positions_seed() -> int:
+    """Recent positions for the units on duty, as their phones and AVL feeds would have sent
+    them: each at its post, a few seconds to a minute and a half ago (HEART-4's phone lost
+    signal twelve minutes ago), and a unit on a call at the call's point (en route: halfway
+    there). Off-duty units report nothing: their last position fades. Run before the calls of
+    the moment are dispatched (nearest needs recent positions) and after. Returns how many
+    positions were stored."""
+    now = timezone.now()
+    homes = {name: _home(north, east) for name, _, north, east in DEMO_UNITS}
+    on_calls = {
+        a.unit_id: a
+        for a in Assignment.objects.filter(cleared_at__isnull=True).select_related("call")
+    }
+    stored = 0
+    units = Unit.objects.exclude(status=Unit.Status.OFF_DUTY).exclude(kind="CCD")
+    for index, unit in enumerate(units.order_by("name")):
+        lat, lon = homes.get(unit.name, (unit.lat or CENTER[0], unit.lon or CENTER[1]))
+        # Ages of 20 s and more: the units sent to a call report once more, 10 s ago.
+        age = timedelta(seconds=20 + (index * 7) % 70)
+        assignment = on_calls.get(unit.pk)
+        call = assignment.call if assignment else None
+        if call is not None and call.lat is not None and call.lon is not None:
+            share = 1.0 if unit.status == Unit.Status.ON_SCENE else 0.5
+            lat, lon = lat + (call.lat - lat) * share, lon + (call.lon - lon) * share
+            age = timedelta(seconds=10)
+        elif unit.name == DEMO_SIGNAL_LOST[0]:
+            age = DEMO_SIGNAL_LOST[1]
+        report = unit_position_report(
+            unit_id=unit.pk,
+            lat=round(lat, 6),
+            lon=round(lon, 6),
+            accuracy_m=float(8 + index % 5 * 4),
+            at=now - age,
+            source="demo",
+        )
+        stored += report.stored
+    return stored

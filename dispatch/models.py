@@ -37,6 +37,13 @@ CCD_RESOLUTIONS = [(code, label) for code, label in CCD_DISPOSITIONS if code != 
 # How a call ended: the field's disposition when its last unit cleared, the phone line's when
 # CCD resolved it by phone.
 CALL_DISPOSITIONS = [*DISPOSITIONS, *(d for d in CCD_RESOLUTIONS if d not in DISPOSITIONS)]
+# Who reported a unit's last position.
+POSITION_SOURCES = [
+    ("responder", "a member's phone"),
+    ("avl", "vehicle AVL feed"),
+    ("dispatcher", "a dispatcher"),
+    ("demo", "demo data"),
+]
 
 
 class Unit(models.Model):
@@ -53,15 +60,24 @@ class Unit(models.Model):
     kind = models.CharField(max_length=16, choices=ROUTE_CHOICES)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.AVAILABLE)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="units")
+    # The last known position (docs/location.md, "Unit positions (AVL)"): only the newest is
+    # kept, written by dispatch.services.unit_position_report from a phone or an AVL feed.
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     position_at = models.DateTimeField(null=True, blank=True)
+    position_accuracy_m = models.FloatField(null=True, blank=True)
+    position_source = models.CharField(
+        max_length=16, choices=POSITION_SOURCES, blank=True, default="", db_default=""
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["kind", "name"]
         indexes = [models.Index(fields=["kind", "status"])]
+        permissions = [
+            ("report_unit_position", "Can report any unit's position (a vehicle AVL feed)"),
+        ]
 
     def __str__(self) -> str:
         return self.name

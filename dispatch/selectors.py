@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
@@ -120,21 +121,62 @@ def board_etag() -> str:
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
+def position_stale_after() -> timedelta:
+    return timedelta(minutes=settings.UNIT_POSITION_STALE_MINUTES)
+
+
+def position_age_s(unit: Unit, *, now: datetime) -> int | None:
+    """Seconds since the unit's last position (None when it never had one)."""
+    if unit.position_at is None or unit.lat is None or unit.lon is None:
+        return None
+    return max(0, int((now - unit.position_at).total_seconds()))
+
+
+def position_trusted(unit: Unit, *, now: datetime) -> bool:
+    """A position is trusted for "nearest" while younger than UNIT_POSITION_STALE_MINUTES."""
+    age = position_age_s(unit, now=now)
+    return age is not None and age <= position_stale_after().total_seconds()
+
+
 @dataclass(frozen=True)
 class Recommendation:
     unit: Unit
+    # From a trusted (recent) position to the call's point; None when there is none to use.
     distance_m: float | None
+    # Seconds since the unit's last position, trusted or not (None: never reported).
+    position_age_s: int | None = None
+
+    @property
+    def note(self) -> str:
+        """What the dispatcher reads beside the unit: how far, or why it is not ranked."""
+        age = self.position_age_s
+        if self.distance_m is not None:
+            return f"{self.distance_m:,.0f} m · position {age_text(age or 0)} old"
+        if age is None:
+            return "no recent position (none reported)"
+        return f"no recent position (last {age_text(age)} ago)"
+
+
+def age_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def recommended_units(call: Call, *, limit: int = 5) -> list[Recommendation]:
-    """Available units of the call's route, nearest first by last known position."""
+    """Available units of the call's route, nearest first from a trusted position; then the
+    units with no recent position (stale or never reported), by name. A stale position is
+    where the unit was, not where it is: ranking by it would send the wrong team."""
+    now = timezone.now()
     units = list(Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE))
     ranked: list[Recommendation] = []
     for unit in units:
         distance = None
-        if None not in (call.lat, call.lon, unit.lat, unit.lon):
+        if call.lat is not None and call.lon is not None and position_trusted(unit, now=now):
             distance = distance_m(call.lat, call.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
-        ranked.append(Recommendation(unit, distance))
+        ranked.append(Recommendation(unit, distance, position_age_s(unit, now=now)))
     ranked.sort(key=lambda r: (r.distance_m is None, r.distance_m or 0.0, r.unit.name))
     return ranked[:limit]
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
+from dispatch.selectors import position_age_s, position_trusted
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
+from dispatch.services.positions import MAX_ACCURACY_M
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
 from web.serializers import StrictSerializer
@@ -162,7 +167,17 @@ class CallSummarySerializer(serializers.ModelSerializer[Any]):
 
 
 class UnitSerializer(serializers.ModelSerializer[Any]):
+    """A unit with its last position and how old it is. `now` in the context fixes the
+    instant the ages are counted from (default: when the serializer is made)."""
+
     call = serializers.SerializerMethodField()
+    position_age_s = serializers.SerializerMethodField(
+        help_text="Seconds since the last position; null when the unit never reported one"
+    )
+    position_stale = serializers.SerializerMethodField(
+        help_text="True when there is no position younger than UNIT_POSITION_STALE_MINUTES: "
+        'drawn faded, not used for "nearest"'
+    )
 
     class Meta:
         model = Unit
@@ -174,9 +189,27 @@ class UnitSerializer(serializers.ModelSerializer[Any]):
             "lat",
             "lon",
             "position_at",
+            "position_accuracy_m",
+            "position_source",
+            "position_age_s",
+            "position_stale",
             "status_changed_at",
             "call",
         ]
+
+    def _now(self) -> datetime:
+        # One instant for every unit of a list, kept on the root serializer.
+        now: datetime | None = self.context.get("now") or getattr(self.root, "_ages_from", None)
+        if now is None:
+            now = timezone.now()
+            self.root._ages_from = now  # type: ignore[attr-defined]
+        return now
+
+    def get_position_age_s(self, unit: Unit) -> int | None:
+        return position_age_s(unit, now=self._now())
+
+    def get_position_stale(self, unit: Unit) -> bool:
+        return not position_trusted(unit, now=self._now())
 
     def get_call(self, unit: Unit) -> int | None:
         open_assignments = getattr(unit, "open_assignments", None)
@@ -187,6 +220,50 @@ class UnitSerializer(serializers.ModelSerializer[Any]):
 
 class AssignSerializer(StrictSerializer):
     unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class UnitPositionSerializer(StrictSerializer):
+    """A position report from a member's phone or a vehicle AVL feed."""
+
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lon = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy_m = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_ACCURACY_M,
+        help_text="Radius of the fix's uncertainty in metres, as the device reports it",
+    )
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the fix was taken (RFC 3339 with an offset); default now. A time more "
+        "than 30 s ahead of the server is refused; one older than the stored position is "
+        "answered 200 with stored=false and not kept.",
+    )
+
+    def validate_lat(self, value: float) -> float:
+        return _finite(value)
+
+    def validate_lon(self, value: float) -> float:
+        return _finite(value)
+
+    def validate_accuracy_m(self, value: float | None) -> float | None:
+        return None if value is None else _finite(value)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError("must be a finite number")
+    return value
+
+
+class UnitPositionResultSerializer(serializers.Serializer[Any]):
+    stored = serializers.BooleanField(
+        help_text="False when the unit already had a newer position (this one is not kept)"
+    )
+    detail = serializers.CharField()
+    unit = UnitSerializer()
 
 
 class UnitStatusSerializer(StrictSerializer):

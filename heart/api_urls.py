@@ -26,6 +26,7 @@ urlpatterns = [
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
+    path("units/<int:unit_id>/position/", dispatch_api.unit_position, name="api-unit-position"),
     path("board/", dispatch_api.board, name="api-board"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),
     path("triage/rulesets/", triage_api.triage_rulesets, name="api-triage-rulesets"),

@@ -402,6 +402,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10, minimum=1)
 DISPATCH_HOLD_MINUTES = env_int("DISPATCH_HOLD_MINUTES", 20, minimum=0)
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_CENTER = (env_float("MAP_CENTER_LAT", 35.994), env_float("MAP_CENTER_LON", -78.8986))
+# A unit position older than this is drawn faded and not trusted for "nearest" (docs/location.md).
+UNIT_POSITION_STALE_MINUTES = env_int("UNIT_POSITION_STALE_MINUTES", 5, minimum=1)
 CARE_FIRST_CONTACT_HOURS = env_int("CARE_FIRST_CONTACT_HOURS", 48, minimum=1)
 CARE_WINDOW_DAYS = env_int("CARE_WINDOW_DAYS", 30, minimum=1)
 CARE_CLOSING_WARNING_DAY = env_int("CARE_CLOSING_WARNING_DAY", 25, minimum=0)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from dispatch.models import Unit
 
@@ -25,3 +26,5 @@ class UnitFactory(factory.django.DjangoModelFactory):
     kind = "HEART"
     lat = 35.994
     lon = -78.8986
+    # A fresh position: trusted for "nearest" (docs/location.md) unless a test ages it.
+    position_at = factory.LazyFunction(timezone.now)

@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
+from dispatch.services.positions import PositionReport, unit_position_report
 
 __all__ = [
     "CallInput",
@@ -37,6 +38,7 @@ __all__ = [
     "DutySync",
     "FeltSafe",
     "IdempotencyConflict",
+    "PositionReport",
     "Referral",
     "ResponseTimes",
     "UnitUnavailable",
@@ -54,5 +56,6 @@ __all__ = [
     "triage_evaluate",
     "unit_assign",
     "unit_duty_sync",
+    "unit_position_report",
     "unit_status_set",
 ]

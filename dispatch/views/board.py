@@ -27,6 +27,7 @@ from dispatch.services import (
     unit_assign,
     unit_status_set,
 )
+from dispatch.views.maps import MAP_UNIT_FIELDS, map_frame, unit_markers
 from dispatch.views.people import people_context
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
@@ -58,20 +59,8 @@ def board_context() -> dict[str, Any]:
             for c in (*waiting, *active)
             if c.lat is not None and c.lon is not None
         ],
-        "units": [
-            {
-                "id": u.pk,
-                "lat": u.lat,
-                "lon": u.lon,
-                "name": u.name,
-                "kind": u.kind,
-                "status": u.status,
-            }
-            for u in units
-            if u.lat is not None and u.lon is not None
-        ],
-        "tiles": settings.MAP_TILE_URL,
-        "center": list(settings.MAP_CENTER),
+        "units": unit_markers(units),
+        **map_frame(now),
     }
     return {
         "waiting": [_waiting_row(call, call_base, now) for call in waiting],
@@ -79,6 +68,7 @@ def board_context() -> dict[str, Any]:
         "units_by_kind": sorted(by_kind.items()),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
+        "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
     }
 
 
@@ -134,6 +124,8 @@ def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
 def _unit_row(unit: Unit, call_base: str) -> dict[str, Any]:
     return {
         "name": unit.name,
+        # The age beside the name is counted by static/js/unit_markers.js.
+        "position_ms": str(int(unit.position_at.timestamp() * 1000)) if unit.position_at else "",
         "status": unit.status,
         "status_label": unit.get_status_display(),
         "calls": [
@@ -163,6 +155,16 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
     if call is None:
         raise Http404("no such call")
     available = Unit.objects.filter(status=Unit.Status.AVAILABLE).exclude(kind="CCD")
+    now = timezone.now()
+    call_map = {
+        **map_frame(now),
+        "call": (
+            {"lat": call.lat, "lon": call.lon, "route": call.route, "label": f"#{call.pk}"}
+            if call.lat is not None and call.lon is not None
+            else None
+        ),
+        "units": unit_markers(Unit.objects.only(*MAP_UNIT_FIELDS)),
+    }
     plans = people_context(request.user, [call.person_id] if call.person_id else [])["safety_plans"]
     return render(
         request,
@@ -173,8 +175,10 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "other_units": available.exclude(kind=call.route).order_by("kind", "name"),
             "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
             "statuses": Unit.Status.choices,
-            "now": timezone.now(),
+            "now": now,
             "safety_plan": plans.get(call.person_id),
+            "call_map": call_map,
+            "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
         },
     )
 

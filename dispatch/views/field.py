@@ -153,6 +153,8 @@ def _responder_page(
             "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
             "clear_form": form,
             "safety_plan": plans.get(person_id),
+            # The phone shares the unit's position while on duty (static/js/share_location.js).
+            "on_duty": unit is not None and unit.status != Unit.Status.OFF_DUTY,
         },
         status=status,
     )

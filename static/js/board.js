@@ -18,6 +18,8 @@
 
   var map = null;
   var layer = null;
+  var unitItems = [];
+  var boardData = null;
   var colours = { HEART: "#7b2cbf", CO_RESPONSE: "#0b5cad", CCD: "#00796b", POLICE: "#37474f",
                   FIRE: "#c62828", EMS: "#ef6c00" };
 
@@ -33,6 +35,7 @@
     var dataEl = document.getElementById("board-data");
     if (!el || !dataEl || typeof L === "undefined") return;
     var data = JSON.parse(dataEl.textContent);
+    boardData = data;
     if (!map) {
       map = L.map(el).setView(data.center, 13);
       if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
@@ -44,17 +47,26 @@
         fillOpacity: c.waiting ? 0.9 : 0.35, weight: 3 })
         .bindTooltip(text(c.label + " · " + c.route + " " + c.priority)).addTo(layer);
     });
-    data.units.forEach(function (u) {
-      L.marker([u.lat, u.lon], { icon: L.divIcon({ className: "unit-marker " + u.kind,
-        html: text(u.name), iconSize: null }) })
-        .bindTooltip(text(u.name + " · " + u.status)).addTo(layer);
+    unitItems = window.UnitMarkers ? window.UnitMarkers.draw(layer, data) : [];
+  }
+
+  // The units' position ages tick with the timers: the poll answers 204 while nothing changes.
+  function tickPositions() {
+    if (!boardData || !window.UnitMarkers) return;
+    var now = window.UnitMarkers.clock(boardData)();
+    unitItems.forEach(function (item) {
+      window.UnitMarkers.refresh(item, now, boardData.stale_after_ms);
     });
+    window.UnitMarkers.refreshAges(document, boardData);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     tickTimers();
     drawMap();
-    setInterval(tickTimers, 1000);
+    tickPositions();
+    setInterval(function () { tickTimers(); tickPositions(); }, 1000);
   });
-  document.addEventListener("htmx:afterSwap", function () { tickTimers(); drawMap(); });
+  document.addEventListener("htmx:afterSwap", function () {
+    tickTimers(); drawMap(); tickPositions();
+  });
 })();

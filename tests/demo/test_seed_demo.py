@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
 
 from access.demo import DEMO_CREWS, DEMO_PASSWORD, demo_logins
 from care_navigation.models import Case, Referral, SafetyPlan, Service
@@ -198,6 +199,22 @@ def test_it_puts_heart_and_co_response_work_on_the_board_by_day(at_day, client_f
     text = unescape(page.content.decode())
     assert '<span class="route HEART">HEART</span>' in text
     assert "Off duty" not in text
+
+
+def test_it_gives_the_units_on_duty_recent_positions(at_day, client_for, settings):
+    settings.UNIT_POSITION_STALE_MINUTES = 5
+    now = timezone.now()
+    on_duty = Unit.objects.exclude(status="off_duty").exclude(kind="CCD")
+    ages = {u.name: (now - u.position_at).total_seconds() for u in on_duty}
+    assert ages and ages.pop("HEART-4") > 10 * 60  # its phone lost signal: drawn faded
+    assert max(ages.values()) < 3 * 60  # read a minute after loading: trusted for nearest
+    # A unit on a call reported from the call's way: on scene at its point.
+    on_scene = Unit.objects.filter(status="on_scene").first()
+    assert on_scene is not None
+    call = on_scene.assignments.get(cleared_at__isnull=True).call
+    assert (on_scene.lat, on_scene.lon) == (round(call.lat, 6), round(call.lon, 6))
+    page = client_for(demo_user("dispatcher")).get("/dispatch/board/").content.decode()
+    assert page.count("data-position-ms=") >= len(ages)
 
 
 # The phone line --------------------------------------------------------------------------

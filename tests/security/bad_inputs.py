@@ -145,6 +145,17 @@ CORPUS: list[Bad] = [
     Bad("api.unit_status", "status", None, "null"),
     Bad("api.unit_status", "status", ["available"], "a list for a string"),
     Bad("api.unit_status", "status", "AVAILABLE", "upper case"),
+    # POST /api/v1/units/{id}/position/ as the unit's responder
+    Bad("api.unit_position", "lat", 90.0001, "past the pole"),
+    Bad("api.unit_position", "lon", -180.5, "past the antimeridian"),
+    Bad("api.unit_position", "lat", "NaN", "not a number (NaN)"),
+    Bad("api.unit_position", "lon", "Infinity", "infinite"),
+    Bad("api.unit_position", "lat", REMOVE, "missing"),
+    Bad("api.unit_position", "lon", [-78.9], "a list for a number"),
+    Bad("api.unit_position", "accuracy_m", -5, "negative accuracy"),
+    Bad("api.unit_position", "at", "2099-01-01T00:00:00Z", "in the future"),
+    Bad("api.unit_position", "at", "soon", "not a time"),
+    Bad("api.unit_position", "heading", 90, "a field it does not take"),
     # POST /api/v1/triage/evaluate/ as a call-taker
     Bad("api.evaluate", "call_type", "UNKNOWN_TYPE", "unknown call type"),
     Bad("api.evaluate", "call_type", "", "empty"),

@@ -590,6 +590,24 @@ MATRIX: list[Row] = [
         ok=frozenset({400}),  # the spare unit is not on that call: refused by field, not by role
         label="another unit",
     ),
+    # Positions: a responder their own unit's; dispatchers and supervisors any unit's.
+    Row(
+        "api-unit-position",
+        "POST",
+        roles_(DI, SUP, RE),
+        api=True,
+        args=obj("heart_unit"),
+        data=const({"lat": 35.996, "lon": -78.901, "accuracy_m": 10}),
+    ),
+    Row(
+        "api-unit-position",
+        "POST",
+        roles_(DI, SUP),
+        api=True,
+        args=obj("spare_unit"),
+        data=const({"lat": 35.996, "lon": -78.901}),
+        label="another unit",
+    ),
     Row("api-board", "GET", DISPATCH, api=True),
     # API: the phone line
     Row("api-ccd-queue", "GET", roles_(CCD, SUP), api=True),

@@ -155,6 +155,11 @@ TARGETS: dict[str, Target] = {
         api("/api/v1/units/{w.heart_unit.pk}/status/"),
         lambda w: {"status": "en_route"},
     ),
+    "api.unit_position": Target(
+        roles.RESPONDER,
+        api("/api/v1/units/{w.heart_unit.pk}/position/"),
+        lambda w: {"lat": 35.996, "lon": -78.901, "accuracy_m": 10},
+    ),
     "api.evaluate": Target(
         roles.CALL_TAKER,
         api("/api/v1/triage/evaluate/"),

@@ -14,7 +14,7 @@ from django.db import transaction
 from access.demo import DEMO_PASSWORD, demo_users_seed
 from care_navigation.demo import demo_care_seed, demo_directory_seed, demo_safety_plans_seed
 from dashboards.rollups import rollup_refresh
-from dispatch.demo import demo_board_seed, demo_units_seed
+from dispatch.demo import demo_board_seed, demo_positions_seed, demo_units_seed
 from dispatch.demo_history import demo_history_seed
 from dispatch.services import unit_duty_sync
 
@@ -48,7 +48,10 @@ class Command(BaseCommand):
             care = demo_care_seed(users) if year.calls else None
             # The units follow the schedules before anyone is sent to the calls of the moment.
             unit_duty_sync()
+            # Recent positions first, for "nearest"; then the units sent to calls move.
+            demo_positions_seed()
             waiting = demo_board_seed(users)
+            demo_positions_seed()
             # After the calls of the moment: one of them is about a person with a plan.
             plans = demo_safety_plans_seed(users)
             # The dashboards read the new year from the rollups at once, not at beat's refresh.
