@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
+from dispatch.services.outcomes import Outcome
 
 __all__ = [
     "CallInput",
@@ -37,6 +38,7 @@ __all__ = [
     "DutySync",
     "FeltSafe",
     "IdempotencyConflict",
+    "Outcome",
     "Referral",
     "ResponseTimes",
     "UnitUnavailable",
