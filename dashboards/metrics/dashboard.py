@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboards.metrics.care import care_section
+from dashboards.metrics.connection import connection_section
 from dashboards.metrics.dispositions import dispositions_section
 from dashboards.metrics.eligible import eligible_section
 from dashboards.metrics.familiar import familiar_section
@@ -53,6 +54,7 @@ def dashboard_build(period: Period) -> Dashboard:
     learned = police_minutes_learned(Scope(period=None, source="", dirty=frozen))
     police_hours_section(period, groups, learned, labels, figures, tables)
     care_section(period, figures, tables, charts)
+    connection_section(period, figures, tables)
     familiar_section(period, frozen, figures, tables)
     heatmap = hours_section(period, hour_rows(scope), figures, tables)
 
