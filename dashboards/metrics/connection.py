@@ -38,6 +38,7 @@ COLUMNS: list[tuple[str, str]] = [
 OPEN = frozenset({Referral.Status.REFERRED, Referral.Status.SCHEDULED, Referral.Status.WAITLISTED})
 NEED_LABELS = dict(NEEDS)
 UNAVAILABLE_TOP = 10
+_UNREACHABLE_CASE = Q(case__unable_to_reach=True) | Q(case__outcome=Case.Outcome.UNABLE_TO_REACH)
 
 
 def _opened(period: Period) -> Q:
@@ -47,14 +48,13 @@ def _opened(period: Period) -> Q:
 def referral_groups(period: Period) -> list[dict[str, Any]]:
     """The referrals of the cases opened in the period, grouped by need, service and where
     they ended up."""
-    unreachable = Q(case__unable_to_reach=True) | Q(case__outcome=Case.Outcome.UNABLE_TO_REACH)
     rows = (
         Referral.objects.filter(_opened(period))
         .order_by()
         .values("need", "service_id", "service_name", "status")
         .annotate(
             n=Count("id"),
-            unreachable=Count("id", filter=unreachable),
+            unreachable=Count("id", filter=_UNREACHABLE_CASE),
         )
     )
     return [dict(row) for row in rows]
@@ -93,41 +93,47 @@ def by_need_table(period: Period, groups: list[dict[str, Any]]) -> Table:
     referred: dict[str, Counter[str]] = defaultdict(Counter)
     for g in groups:
         referred[g["need"]] += _column(g)
-    # Needs named on the cases with no referral for them at all: the first place it stops.
+    # Needs named on the cases with no referral for them at all: the first place it stops,
+    # and why: the person was never reached, or not (yet) referred for another reason.
     has_referral = Exists(Referral.objects.filter(case=OuterRef("case"), need=OuterRef("need")))
     needs = (
         CaseNeed.objects.filter(_opened(period))
         .annotate(has_referral=has_referral)
         .order_by()
         .values("need", "has_referral")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), unreachable=Count("id", filter=_UNREACHABLE_CASE))
     )
-    named: dict[str, tuple[int, int]] = {}
+    named: dict[str, Counter[str]] = defaultdict(Counter)
     for row in needs:
-        n, with_referral = named.get(row["need"], (0, 0))
-        named[row["need"]] = (
-            n + row["n"],
-            with_referral + (row["n"] if row["has_referral"] else 0),
-        )
+        counts = named[row["need"]]
+        counts["named"] += row["n"]
+        if not row["has_referral"]:
+            counts["unreachable"] += row["unreachable"]
+            counts["other"] += row["n"] - row["unreachable"]
     rows = []
     total: Counter[str] = Counter()
-    all_named = all_unreferred = 0
+    all_named: Counter[str] = Counter()
     for code, label in NEEDS:
-        n, with_referral = named.get(code, (0, 0))
-        all_named += n
-        all_unreferred += n - with_referral
         total += referred[code]
-        rows.append(_row(Cell(label, value=code), referred[code], [num(n), num(n - with_referral)]))
-    rows.append(_row(Cell("All", value=""), total, [num(all_named), num(all_unreferred)]))
+        all_named += named[code]
+        rows.append(_row(Cell(label, value=code), referred[code], _need_cells(named[code])))
+    rows.append(_row(Cell("All", value=""), total, _need_cells(all_named)))
     return Table(
         "connection_needs",
         "Referral outcomes by need",
-        _headers(["Need", "Needs named", "Needs with no referral"]),
+        _headers(
+            ["Need", "Needs named", "Not referred: person unreachable", "Not referred: other"]
+        ),
         rows,
-        note="Cases opened in the period: the needs named on them, and every referral made "
-        "for them, by where it ended up now. A referral still open on a case whose person "
-        'could not be reached counts as "person unreachable".',
+        note="Cases opened in the period: the needs named on them, those never referred to "
+        "any service (the person could not be reached, or another reason), and every referral "
+        "made, by where it ended up now. A referral still open on a case whose person could "
+        'not be reached counts as "person unreachable".',
     )
+
+
+def _need_cells(counts: Counter[str]) -> list[Cell]:
+    return [num(counts["named"]), num(counts["unreachable"]), num(counts["other"])]
 
 
 def _service_key(group: Mapping[str, Any]) -> tuple[Any, str]:
@@ -191,11 +197,12 @@ def unavailable_table(groups: list[dict[str, Any]]) -> Table:
 
 
 def waitlist_table() -> Table:
-    """Today's waitlists: referrals waitlisted now, by service, and how long they have waited
-    (since the referral became waitlisted), whatever the period."""
+    """Today's waitlists: referrals waitlisted now on open cases, by service, and how long they
+    have waited (since the referral became waitlisted), whatever the period. A closed case's
+    referral left waitlisted is nobody's to follow any more: not counted."""
     now = timezone.now()
     waiting = (
-        Referral.objects.filter(status=Referral.Status.WAITLISTED)
+        Referral.objects.filter(status=Referral.Status.WAITLISTED, case__status=Case.Status.OPEN)
         .order_by()
         .values("service_id", "service_name", "status_changed_at")
     )
@@ -222,7 +229,8 @@ def waitlist_table() -> Table:
         "Waitlists now",
         ["Service", "People waitlisted", "Median days waiting", "Longest wait (days)"],
         rows,
-        note="Referrals waitlisted today, whatever the period: days since each was waitlisted.",
+        note="Referrals waitlisted today on open cases, whatever the period: days since each "
+        "was waitlisted.",
     )
 
 

@@ -48,7 +48,7 @@ def referrals(clock):
 
     a = case(at(2, 10), contact_after=10, needs=["housing", "mental_health"])
     b = case(at(3, 10), contact_after=30, needs=["housing", "food"])
-    c = case(at(4, 10), unreachable=True, needs=["housing"])
+    c = case(at(4, 10), unreachable=True, needs=["housing", "medical"])
     d = case(at(5, 10), contact_after=100, needs=["substance_use"])
     refer(a, "housing", "Urban Ministries shelter", "waitlisted", since=NOW - timedelta(days=6))
     refer(a, "mental_health", "Alliance clinic", "connected")
@@ -59,6 +59,11 @@ def referrals(clock):
     refer(d, "substance_use", "Alliance clinic", "declined")
     old = case(at(1, 10, month=1), contact_after=5, needs=["housing"])  # outside the period
     refer(old, "housing", "Urban Ministries shelter", "unavailable")
+    closed = case(at(2, 10, month=1), contact_after=5, needs=["food"])
+    refer(closed, "food", "Food pantry", "waitlisted")  # left waitlisted on a closed case
+    Case.objects.filter(pk=closed.pk).update(
+        status=Case.Status.CLOSED, closed_at=at(1, 10, month=2), outcome="not_connected"
+    )
     return a, b, c, d
 
 
@@ -76,7 +81,8 @@ def by_first(table) -> dict[str, dict[str, object]]:
 def test_it_shows_where_each_referral_ended_by_need(referrals):
     needs = by_first(board().tables["connection_needs"])
     housing = needs["Housing"]
-    assert housing["Needs named"] == 3 and housing["Needs with no referral"] == 0
+    assert housing["Needs named"] == 3
+    assert housing["Not referred: person unreachable"] == housing["Not referred: other"] == 0
     assert housing["Referrals"] == 4
     assert (housing["Waitlisted"], housing["Unavailable"], housing["Person unreachable"]) == (
         1,
@@ -84,9 +90,10 @@ def test_it_shows_where_each_referral_ended_by_need(referrals):
         1,
     )
     assert housing["Referred, no answer yet"] == 0 and housing["Connected share"] == 0.0
-    assert needs["Food"]["Needs with no referral"] == 1 and needs["Food"]["Referrals"] == 0
+    assert needs["Food"]["Not referred: other"] == 1 and needs["Food"]["Referrals"] == 0
+    assert needs["Medical"]["Not referred: person unreachable"] == 1
     assert needs["Mental health"]["Connected"] == 1
-    assert needs["All"]["Referrals"] == 7 and needs["All"]["Needs named"] == 6
+    assert needs["All"]["Referrals"] == 7 and needs["All"]["Needs named"] == 7
 
 
 def test_it_ranks_the_services_that_say_unavailable(referrals):
@@ -103,6 +110,7 @@ def test_it_lists_todays_waitlists_with_their_waits(referrals):
     assert waits["Urban Ministries shelter"]["People waitlisted"] == 1
     assert waits["Urban Ministries shelter"]["Longest wait (days)"] == 6.0
     assert waits["Freedom House detox"]["Median days waiting"] == 2.0
+    assert "Food pantry" not in waits
 
 
 def test_it_bands_first_contact_and_counts_people_never_reached(referrals):
@@ -122,5 +130,5 @@ def test_it_downloads_a_connection_table_as_csv(client_for, supervisor, referral
     response = client_for(supervisor).get("/dashboards/export/connection_needs.csv")
     assert response.status_code == 200
     text = response.content.decode()
-    assert text.splitlines()[0].startswith("Need,Needs named,Needs with no referral,Referrals")
+    assert text.splitlines()[0].startswith("Need,Needs named,Not referred: person unreachable,")
     assert "Person unreachable" in text.splitlines()[0]
