@@ -15,14 +15,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from care_navigation.models import NEEDS, Case, CaseNeed, Referral
 from care_navigation.services.contacts import UNREACHABLE_AFTER_FAILED_ATTEMPTS
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import Cell, Figure, Table, num, pct, pct_text
+from dashboards.metrics.presentation import Cell, Table, num, pct, pct_text
 
 UNREACHABLE = "unreachable"
 # The columns of the outcome tables, in order: where each referral ended up.
@@ -252,7 +251,7 @@ def _count_share(n: int, whole: int) -> list[Cell]:
     return [num(n), Cell(pct_text(share), value=share, numeric=True)]
 
 
-def contact_table(period: Period, figures: list[Figure]) -> Table:
+def contact_table(period: Period) -> Table:
     """Time from opening to first contact of the cases opened in the period, in bands, with
     the median; the cases never contacted, and those flagged unable to reach."""
     cases = Case.objects.filter(opened_at__gte=period.since, opened_at__lt=period.until)
@@ -285,18 +284,6 @@ def contact_table(period: Period, figures: list[Figure]) -> Table:
             Cell(""),
         ]
     )
-    share = pct(unreachable, opened_n)
-    figures.append(
-        Figure(
-            "unreachable",
-            "People never reached (care navigation)",
-            f"{unreachable:,} of {opened_n:,} ({pct_text(share)})",
-            share,
-            f"target: first contact within {settings.CARE_FIRST_CONTACT_HOURS} h",
-            url=period.url("dashboards_cases", stage="opened"),
-            detail=f"median first contact: {median_text}",
-        )
-    )
     return Table(
         "connection_contact",
         "Time to first contact, and people never reached",
@@ -307,10 +294,10 @@ def contact_table(period: Period, figures: list[Figure]) -> Table:
     )
 
 
-def connection_section(period: Period, figures: list[Figure], tables: dict[str, Table]) -> None:
+def connection_section(period: Period, tables: dict[str, Table]) -> None:
     groups = referral_groups(period)
     tables["connection_needs"] = by_need_table(period, groups)
     tables["connection_services"] = by_service_table(groups)
     tables["connection_unavailable"] = unavailable_table(groups)
     tables["connection_waitlists"] = waitlist_table()
-    tables["connection_contact"] = contact_table(period, figures)
+    tables["connection_contact"] = contact_table(period)

@@ -54,7 +54,7 @@ def dashboard_build(period: Period) -> Dashboard:
     learned = police_minutes_learned(Scope(period=None, source="", dirty=frozen))
     police_hours_section(period, groups, learned, labels, figures, tables)
     care_section(period, figures, tables, charts)
-    connection_section(period, figures, tables)
+    connection_section(period, tables)
     familiar_section(period, frozen, figures, tables)
     heatmap = hours_section(period, hour_rows(scope), figures, tables)
 
