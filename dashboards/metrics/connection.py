@@ -35,8 +35,8 @@ COLUMNS: list[tuple[str, str]] = [
     (UNREACHABLE, "Person unreachable"),
 ]
 OPEN = frozenset({Referral.Status.REFERRED, Referral.Status.SCHEDULED, Referral.Status.WAITLISTED})
-NEED_LABELS = dict(NEEDS)
 UNAVAILABLE_TOP = 10
+ServiceKey = tuple[Any, str]  # a directory service's id, or "" and the free-text name
 _UNREACHABLE_CASE = Q(case__unable_to_reach=True) | Q(case__outcome=Case.Outcome.UNABLE_TO_REACH)
 
 
@@ -135,18 +135,26 @@ def _need_cells(counts: Counter[str]) -> list[Cell]:
     return [num(counts["named"]), num(counts["unreachable"]), num(counts["other"])]
 
 
-def _service_key(group: Mapping[str, Any]) -> tuple[Any, str]:
+def _service_key(group: Mapping[str, Any]) -> ServiceKey:
     # A directory service by its id (its name may change on re-import); free text by name.
     return (group["service_id"], "" if group["service_id"] else group["service_name"])
 
 
-def by_service_table(groups: list[dict[str, Any]]) -> Table:
-    counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
-    names: dict[tuple[Any, str], str] = {}
+def _by_service(
+    groups: list[dict[str, Any]],
+) -> tuple[dict[ServiceKey, Counter[str]], dict[ServiceKey, str]]:
+    """Each service's referrals by column, and its name."""
+    counts: dict[ServiceKey, Counter[str]] = defaultdict(Counter)
+    names: dict[ServiceKey, str] = {}
     for g in groups:
         key = _service_key(g)
         counts[key] += _column(g)
         names.setdefault(key, g["service_name"])
+    return counts, names
+
+
+def by_service_table(groups: list[dict[str, Any]]) -> Table:
+    counts, names = _by_service(groups)
     order = sorted(counts, key=lambda k: (-sum(counts[k].values()), names[k]))
     rows = [
         _row(Cell(names[k] + ("" if k[0] else " (not in the directory)")), counts[k]) for k in order
@@ -162,12 +170,7 @@ def by_service_table(groups: list[dict[str, Any]]) -> Table:
 
 
 def unavailable_table(groups: list[dict[str, Any]]) -> Table:
-    counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
-    names: dict[tuple[Any, str], str] = {}
-    for g in groups:
-        key = _service_key(g)
-        counts[key] += _column(g)
-        names.setdefault(key, g["service_name"])
+    counts, names = _by_service(groups)
     unavailable = Referral.Status.UNAVAILABLE
     order = sorted(
         (k for k in counts if counts[k][unavailable]),
@@ -205,8 +208,8 @@ def waitlist_table() -> Table:
         .order_by()
         .values("service_id", "service_name", "status_changed_at")
     )
-    days: dict[tuple[Any, str], list[float]] = defaultdict(list)
-    names: dict[tuple[Any, str], str] = {}
+    days: dict[ServiceKey, list[float]] = defaultdict(list)
+    names: dict[ServiceKey, str] = {}
     for row in waiting:
         key = _service_key(row)
         names.setdefault(key, row["service_name"])

@@ -216,3 +216,15 @@ def test_it_records_outcomes_from_the_responders_form(client_for, dispatcher, re
         "not_collected",
     )
     assert row.ivc_petitioned is None
+
+
+def test_it_documents_the_outcome_as_optional_in_the_openapi_schema(client_for, dispatcher):
+    schema = client_for(dispatcher).get("/api/v1/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/calls/{call_id}/clear/"]["post"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    clear_schema = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert "outcome" in clear_schema["properties"]
+    assert clear_schema["required"] == ["disposition"]
+    outcome = schema["components"]["schemas"]["OutcomeRequest"]
+    assert "required" not in outcome
+    assert set(outcome["properties"]) >= {"arrest", "transport_by", "age_band", "veteran"}
