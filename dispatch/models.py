@@ -7,6 +7,7 @@ from django.db import models
 
 from dispatch.outcome_vocabulary import (
     AGE_BANDS,
+    FLAGS,
     GENDERS,
     HOUSING_STATUSES,
     NOT_COLLECTED,
@@ -348,3 +349,24 @@ class CallOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"outcome of call {self.call_id}"
+
+    def recorded(self) -> list[tuple[str, str]]:
+        """(label, answer) of the outcomes recorded, for the call page; the self-reported
+        demographics are not among them (they leave only in counts and the export)."""
+        shown = [
+            (label, "yes" if value else "no")
+            for name, label in FLAGS.items()
+            if (value := getattr(self, name)) is not None
+        ]
+        if self.transport_by:
+            where = " ".join(
+                text
+                for text in (
+                    self.get_transport_by_display(),
+                    f"to {self.get_transport_to_display().lower()}" if self.transport_to else "",
+                    f"({self.transport_voluntary})" if self.transport_voluntary else "",
+                )
+                if text
+            )
+            shown.append(("Transport", where))
+        return shown

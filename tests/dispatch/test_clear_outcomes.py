@@ -228,3 +228,39 @@ def test_it_documents_the_outcome_as_optional_in_the_openapi_schema(client_for, 
     outcome = schema["components"]["schemas"]["OutcomeRequest"]
     assert "required" not in outcome
     assert set(outcome["properties"]) >= {"arrest", "transport_by", "age_band", "veteran"}
+
+
+def test_it_shows_the_recorded_outcomes_but_not_the_demographics_on_the_call_page(
+    client_for, dispatcher, responder, on_scene
+):
+    call_clear(
+        call_id=on_scene.pk,
+        disposition="transported_hospital",
+        felt_safe=[FeltSafe(responder_id=responder.pk, safe=True)],
+        outcome=Outcome(
+            arrest=False,
+            transport_by="ems",
+            transport_to="hospital_ed",
+            transport_voluntary="voluntary",
+            housing_status="unsheltered",
+        ),
+        by=dispatcher,
+    )
+    page = client_for(dispatcher).get(f"/dispatch/calls/{on_scene.pk}/").content.decode()
+    assert "Arrest: <strong>no</strong>" in page
+    assert "Transport: <strong>EMS to hospital emergency department (voluntary)</strong>" in page
+    assert "nsheltered" not in page
+    assert "Police use of force:" not in page  # not recorded: not shown
+
+
+def test_it_shows_no_outcome_row_for_a_call_cleared_without_one(
+    client_for, dispatcher, responder, on_scene
+):
+    call_clear(
+        call_id=on_scene.pk,
+        disposition="resolved_on_scene",
+        felt_safe=[FeltSafe(responder_id=responder.pk, safe=True)],
+        by=dispatcher,
+    )
+    page = client_for(dispatcher).get(f"/dispatch/calls/{on_scene.pk}/").content.decode()
+    assert "<th>Outcome</th>" not in page
