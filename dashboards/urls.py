@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/<slug:table>.csv", views.export, name="dashboards_export"),
     path("calls/", views.calls, name="dashboards_calls"),
     path("calls.csv", views.calls_csv, name="dashboards_calls_csv"),
+    path("calls-gpl.csv", views.gpl_csv, name="dashboards_gpl_csv"),
     path("cases/", views.cases, name="dashboards_cases"),
     path("cases.csv", views.cases_csv, name="dashboards_cases_csv"),
     path("staffing/", views.staffing_page, name="dashboards_staffing"),

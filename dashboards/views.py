@@ -22,6 +22,7 @@ from access.audit import audit_record
 from background.selectors import worker_last_seen
 from dashboards import exports, metrics, staffing
 from dashboards.drilldown import Drill, calls_drill, cases_drill
+from dashboards.gpl_export import GPL_HEADER, gpl_calls, gpl_rows
 from dashboards.overview import overview_counts
 
 PERMISSION = "dashboards.view_dashboards"
@@ -172,6 +173,26 @@ def cases(request: HttpRequest) -> HttpResponse:
 @permission_required(PERMISSION, raise_exception=True)
 def cases_csv(request: HttpRequest) -> Any:
     return _list_csv(request, "cases", cases_drill, exports.CASE_HEADER, exports.case_rows)
+
+
+@require_GET
+@permission_required(PERMISSION, raise_exception=True)
+def gpl_csv(request: HttpRequest) -> Any:
+    """Every call of the period, one row each, in the Government Performance Lab data
+    dictionary's shape (docs/data-dictionary.md); a bad period is a 400 naming the parameter;
+    audited like every export. GET /api/v1/exports/calls-gpl/ answers the same file."""
+    period, errors = metrics.period_parse(request.GET)
+    if errors:
+        return HttpResponse("\n".join(errors.values()), status=400, content_type="text/plain")
+    audit_record(
+        action="dashboards.export",
+        user=request.user,
+        request=request,
+        detail={"list": "gpl", **period.params()},
+    )
+    return exports.csv_response(
+        f"calls-gpl-{period.start}-{period.end}.csv", GPL_HEADER, gpl_rows(gpl_calls(period))
+    )
 
 
 def _list_csv(

@@ -36,6 +36,7 @@ from dispatch.services import (
     CallNotOpen,
     FeltSafe,
     IdempotencyConflict,
+    Outcome,
     Referral,
     UnitUnavailable,
     call_clear,
@@ -239,11 +240,13 @@ def call_assign(request: Request, call_id: int) -> Response:
         403: OpenApiResponse(description="a responder naming a unit that is not theirs"),
         409: OpenApiResponse(description="call no longer open (already closed)"),
     },
-    summary="Clear a unit from a call: disposition, felt-safe answers, referral",
+    summary="Clear a unit from a call: disposition, felt-safe answers, referral, outcomes",
     description="`unit` is optional. A dispatcher may leave it out when the call has exactly "
     "one open assignment (that unit clears); with several units on the call it is required. "
     "A responder clears their own unit only, which is the default when `unit` is left out. "
-    "The call closes when its last unit clears.",
+    "The call closes when its last unit clears. `outcome` (optional, each of its fields too) "
+    "records arrest, use of force, IVC, transport, ED diversion and self-reported demographics; "
+    "its errors are keyed `outcome.<field>`.",
 )
 @api_view(["POST"])
 @permission_classes([CAN_MOVE_UNITS])
@@ -275,6 +278,7 @@ def call_clear_api(request: Request, call_id: int) -> Response:
             date_of_birth=r.get("date_of_birth"),
             phone=r["phone"].strip(),
         )
+    outcome = None if d.get("outcome") is None else Outcome(**d["outcome"])
     try:
         call = call_clear(
             call_id=call_id,
@@ -284,6 +288,7 @@ def call_clear_api(request: Request, call_id: int) -> Response:
                 FeltSafe(responder_id=f["responder"], safe=f["safe"]) for f in d["felt_safe"]
             ],
             referral=referral,
+            outcome=outcome,
             by=request.user,
             request=request._request,
         )

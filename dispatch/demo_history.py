@@ -5,7 +5,8 @@ Every call of `dispatch/data/durham_2021_crisis_calls.csv` (Durham Police Depart
 weekday, local hour, nature and beat stay real. What a CAD record does not hold comes from
 the random process of dispatch/data/demo_process.toml: what the caller answered to the
 screening questions, the units' times, dispositions, felt-safe answers, backup requests,
-handoffs, CCD conversions, referrals to care navigation, and the few people who call on the
+handoffs, CCD conversions, referrals to care navigation, the outcomes and self-reported
+demographics recorded at clearing (dispatch/demo_outcomes.py), and the few people who call on the
 department again and again. The triage engine routes every call from those answers and the
 schedules as of the call's own time; nothing here picks a route.
 
@@ -34,11 +35,13 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from dispatch.demo import DEMO_SOURCE
+from dispatch.demo_outcomes import OutcomeDraw
 from dispatch.demo_parameters import DemoProcess, demo_process, weighted
 from dispatch.models import Call, Unit
 from dispatch.services import (
     CallInput,
     FeltSafe,
+    Outcome,
     Referral,
     ResponseTimes,
     backup_request,
@@ -198,6 +201,7 @@ class Year:
         self.coverage = engine_get().coverage
         self.people: list[Person] = []
         self.result = YearResult()
+        self.outcome_draw = OutcomeDraw(process.outcomes, process.seed)
         # Department responses left before the next police backup request.
         self.until_backup = round(process.department.backup_every.draw(self.rng))
 
@@ -334,7 +338,8 @@ class Year:
         self.until_backup -= 1
         if self.until_backup <= 0:
             self.until_backup = round(self.process.department.backup_every.draw(self.rng))
-            call = self.with_backup(data, unit, times, disposition, felt_safe, referral)
+            outcome = self.outcome_draw(disposition, police_present=True)
+            call = self.with_backup(data, unit, times, disposition, felt_safe, referral, outcome)
         else:
             call = self.store(
                 row,
@@ -345,6 +350,7 @@ class Year:
                 felt_safe=felt_safe,
                 referral=referral,
                 by=self.leads[unit.pk],
+                outcome=self.outcome_draw(disposition, police_present=False),
             )
         if person is not None and row.first_of_person:
             # The referral made them a person of the console: their next calls are about them.
@@ -379,7 +385,9 @@ class Year:
         if unit.kind in DEPARTMENT_FIELD:
             disposition = weighted(self.rng, self.process.department.dispositions)
             referral = self.referral_draw() if disposition == REFERRED else None
-            self.clear(call, unit, times, disposition, self.felt_safe_draw(unit.pk), referral)
+            outcome = self.outcome_draw(disposition, police_present=False)
+            felt_safe = self.felt_safe_draw(unit.pk)
+            self.clear(call, unit, times, disposition, felt_safe, referral, outcome)
         else:
             self.release(unit, times.cleared_at)
 
@@ -411,7 +419,9 @@ class Year:
         self.release(police, heart_times.on_scene_at)
         disposition = weighted(self.rng, self.process.department.dispositions)
         referral = self.referral_draw() if disposition == REFERRED else None
-        self.clear(call, heart, heart_times, disposition, self.felt_safe_draw(heart.pk), referral)
+        outcome = self.outcome_draw(disposition, police_present=True)
+        felt_safe = self.felt_safe_draw(heart.pk)
+        self.clear(call, heart, heart_times, disposition, felt_safe, referral, outcome)
 
     def with_backup(
         self,
@@ -421,6 +431,7 @@ class Year:
         disposition: str,
         felt_safe: list[FeltSafe],
         referral: Referral | None,
+        outcome: Outcome | None,
     ) -> Call:
         """A department team on scene asks for police backup; a police unit comes and goes."""
         self.result.replayed += 1
@@ -449,6 +460,7 @@ class Year:
             disposition,
             felt_safe,
             referral,
+            outcome,
         )
         return call
 
@@ -484,6 +496,7 @@ class Year:
         disposition: str,
         felt_safe: list[FeltSafe],
         referral: Referral | None,
+        outcome: Outcome | None = None,
     ) -> None:
         call_clear(
             call_id=call.pk,
@@ -491,6 +504,7 @@ class Year:
             disposition=disposition,
             felt_safe=felt_safe,
             referral=referral,
+            outcome=outcome,
             by=self.leads[unit.pk],
             at=times.cleared_at,
         )

@@ -123,6 +123,26 @@ class Care:
 
 
 @dataclass(frozen=True)
+class Outcomes:
+    recorded: float
+    arrest_police_took_over: float
+    arrest_otherwise: float
+    use_of_force: float
+    ivc_petitioned: float
+    involuntary_transport: float
+    hospital_transport_by: Weights
+    crisis_transport_by: Weights
+    crisis_destination: Weights
+    ed_diverted: float
+    demographics_asked: float
+    age_band: Weights
+    race_ethnicity: Weights
+    gender: Weights
+    housing_status: Weights
+    veteran: Weights
+
+
+@dataclass(frozen=True)
 class DemoProcess:
     seed: int
     history: History
@@ -134,6 +154,7 @@ class DemoProcess:
     familiar: Familiar
     people: People
     care: Care
+    outcomes: Outcomes
 
 
 def weighted(rng: random.Random, weights: Weights) -> str:

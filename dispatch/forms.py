@@ -10,7 +10,20 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from dispatch.models import CCD_RESOLUTIONS, DISPOSITIONS, Unit
-from dispatch.services import CallInput, Referral
+from dispatch.outcome_vocabulary import (
+    AGE_BANDS,
+    DEMOGRAPHICS,
+    FLAGS,
+    GENDERS,
+    HOUSING_STATUSES,
+    NOT_COLLECTED,
+    RACE_ETHNICITY,
+    TRANSPORT_BY,
+    TRANSPORT_TO,
+    TRANSPORT_VOLUNTARY,
+    VETERAN_STATUSES,
+)
+from dispatch.services import CallInput, Outcome, Referral
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from triage.models import CallType
@@ -177,12 +190,80 @@ class ReferralFields(forms.Form):
         )
 
 
-class ClearForm(ReferralFields):
-    """Clearing a department response: disposition, felt-safe per member, optional referral."""
+YES_NO_BLANK = [("", "— not recorded —"), ("yes", "yes"), ("no", "no")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class OutcomeFields(forms.Form):
+    """The outcomes and self-reported demographics of a clearing (docs/data-dictionary.md),
+    every one optional: blank is "not recorded" / "not collected"."""
+
+    arrest = forms.ChoiceField(choices=YES_NO_BLANK, required=False, label=FLAGS["arrest"])
+    use_of_force = forms.ChoiceField(
+        choices=YES_NO_BLANK, required=False, label=FLAGS["use_of_force"]
+    )
+    ivc_petitioned = forms.ChoiceField(
+        choices=YES_NO_BLANK, required=False, label=FLAGS["ivc_petitioned"]
+    )
+    transport_by = forms.ChoiceField(
+        choices=[("", "— not recorded —"), *TRANSPORT_BY], required=False, label="Transport by"
+    )
+    transport_to = forms.ChoiceField(
+        choices=[("", "—"), *TRANSPORT_TO], required=False, label="Transport to"
+    )
+    transport_voluntary = forms.ChoiceField(
+        choices=[("", "—"), *TRANSPORT_VOLUNTARY], required=False, label="Transport was"
+    )
+    ed_diverted = forms.ChoiceField(
+        choices=YES_NO_BLANK, required=False, label=FLAGS["ed_diverted"]
+    )
+    age_band = forms.ChoiceField(choices=AGE_BANDS, required=False, initial=NOT_COLLECTED)
+    race_ethnicity = forms.ChoiceField(
+        choices=RACE_ETHNICITY, required=False, initial=NOT_COLLECTED, label="Race and ethnicity"
+    )
+    gender = forms.ChoiceField(choices=GENDERS, required=False, initial=NOT_COLLECTED)
+    housing_status = forms.ChoiceField(
+        choices=HOUSING_STATUSES, required=False, initial=NOT_COLLECTED
+    )
+    veteran = forms.ChoiceField(
+        choices=VETERAN_STATUSES, required=False, initial=NOT_COLLECTED, label="Veteran status"
+    )
+
+    OUTCOME_FIELDS = [*FLAGS, "transport_by", "transport_to", "transport_voluntary", *DEMOGRAPHICS]
+
+    def outcome(self) -> Outcome:
+        """The service's Outcome. A demographic left at "not collected" is not given, so that
+        a second unit clearing the call does not erase what the first recorded (the row's
+        default is "not collected" anyway)."""
+        d = self.cleaned_data
+        given: dict[str, Any] = {name: _yes_no(d.get(name) or "") for name in FLAGS}
+        for name in ("transport_by", "transport_to", "transport_voluntary"):
+            given[name] = d.get(name) or ""
+        for name in DEMOGRAPHICS:
+            given[name] = "" if d.get(name) == NOT_COLLECTED else d.get(name) or ""
+        return Outcome(**given)
+
+    def outcome_fields(self) -> list[Any]:
+        return [self[name] for name in self.OUTCOME_FIELDS if name not in DEMOGRAPHICS]
+
+    def demographic_fields(self) -> list[Any]:
+        return [self[name] for name in DEMOGRAPHICS]
+
+
+class ClearForm(ReferralFields, OutcomeFields):
+    """Clearing a department response: disposition, felt-safe per member, optional referral,
+    optional outcomes and demographics."""
 
     disposition = forms.ChoiceField(choices=[("", "— choose —"), *DISPOSITIONS])
 
     field_order = ["disposition"]
+    SERVICE_FIELDS = {
+        **ReferralFields.SERVICE_FIELDS,
+        **{f"outcome.{name}": name for name in OutcomeFields.OUTCOME_FIELDS},
+    }
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

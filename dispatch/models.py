@@ -5,6 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from dispatch.outcome_vocabulary import (
+    AGE_BANDS,
+    FLAGS,
+    GENDERS,
+    HOUSING_STATUSES,
+    NOT_COLLECTED,
+    RACE_ETHNICITY,
+    TRANSPORT_BY,
+    TRANSPORT_TO,
+    TRANSPORT_VOLUNTARY,
+    VETERAN_STATUSES,
+)
 from triage.models import PRIORITY_CHOICES, ROUTE_CHOICES
 
 UNSERVED_REASONS = [
@@ -321,3 +333,56 @@ class SafetyCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.responder_id} safe={self.safe} on call {self.call_id}"
+
+
+class CallOutcome(models.Model):
+    """What happened to the person of a call, recorded at clearing (docs/data-dictionary.md):
+    outcomes (None / blank = not recorded) and self-reported demographics ("not_collected"
+    unless given). One row per call, in its own table so that the millions of imported calls
+    carry no empty columns; a later clearing of the same call updates the fields it gives."""
+
+    call = models.OneToOneField(
+        Call, on_delete=models.CASCADE, primary_key=True, related_name="outcome"
+    )
+    arrest = models.BooleanField(null=True, blank=True)
+    use_of_force = models.BooleanField(null=True, blank=True)
+    ivc_petitioned = models.BooleanField(null=True, blank=True)
+    ed_diverted = models.BooleanField(null=True, blank=True)
+    transport_by = models.CharField(max_length=12, choices=TRANSPORT_BY, blank=True)
+    transport_to = models.CharField(max_length=16, choices=TRANSPORT_TO, blank=True)
+    transport_voluntary = models.CharField(max_length=12, choices=TRANSPORT_VOLUNTARY, blank=True)
+    age_band = models.CharField(max_length=16, choices=AGE_BANDS, default=NOT_COLLECTED)
+    race_ethnicity = models.CharField(max_length=36, choices=RACE_ETHNICITY, default=NOT_COLLECTED)
+    gender = models.CharField(max_length=16, choices=GENDERS, default=NOT_COLLECTED)
+    housing_status = models.CharField(
+        max_length=16, choices=HOUSING_STATUSES, default=NOT_COLLECTED
+    )
+    veteran = models.CharField(max_length=16, choices=VETERAN_STATUSES, default=NOT_COLLECTED)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"outcome of call {self.call_id}"
+
+    def recorded(self) -> list[tuple[str, str]]:
+        """(label, answer) of the outcomes recorded, for the call page; the self-reported
+        demographics are not among them (they leave only in counts and the export)."""
+        shown = [
+            (label, "yes" if value else "no")
+            for name, label in FLAGS.items()
+            if (value := getattr(self, name)) is not None
+        ]
+        if self.transport_by:
+            where = " ".join(
+                text
+                for text in (
+                    self.get_transport_by_display(),
+                    f"to {self.get_transport_to_display().lower()}" if self.transport_to else "",
+                    f"({self.transport_voluntary})" if self.transport_voluntary else "",
+                )
+                if text
+            )
+            shown.append(("Transport", where))
+        return shown

@@ -251,7 +251,7 @@ def open_assignment(unit: Unit) -> Assignment | None:
 
 def call_detail(call_id: int) -> Call | None:
     return (
-        Call.objects.select_related("call_type", "person", "duplicate_of", "created_by")
+        Call.objects.select_related("call_type", "person", "duplicate_of", "created_by", "outcome")
         .prefetch_related("assignments__unit", "events", "triage_records", "duplicates")
         .filter(pk=call_id)
         .first()

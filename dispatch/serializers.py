@@ -10,6 +10,12 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
+from dispatch.outcome_vocabulary import (
+    DEMOGRAPHICS,
+    TRANSPORT_BY,
+    TRANSPORT_TO,
+    TRANSPORT_VOLUNTARY,
+)
 from dispatch.selectors import position_age_s, position_trusted
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
@@ -287,10 +293,47 @@ class ReferralSerializer(StrictSerializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
+def _optional_choice(choices: list[tuple[str, str]], help_text: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=choices, required=False, allow_blank=True, help_text=help_text
+    )
+
+
+def _optional_flag(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, allow_null=True, help_text=help_text)
+
+
+class OutcomeSerializer(StrictSerializer):
+    """Every field optional: left out (or null / "") is "not recorded" for an outcome and
+    "not collected" for a demographic (docs/data-dictionary.md)."""
+
+    arrest = _optional_flag("Was the person arrested?")
+    use_of_force = _optional_flag("Did police use force?")
+    ivc_petitioned = _optional_flag("Was an involuntary commitment (NC IVC) petitioned?")
+    ed_diverted = _optional_flag(
+        "Was the person diverted from an emergency department they would otherwise have gone to?"
+    )
+    transport_by = _optional_choice(TRANSPORT_BY, "Who transported the person (none: nobody)")
+    transport_to = _optional_choice(TRANSPORT_TO, "Where to; required with a transport")
+    transport_voluntary = _optional_choice(
+        TRANSPORT_VOLUNTARY, "Voluntary or involuntary; required with a transport"
+    )
+    age_band = _optional_choice(DEMOGRAPHICS["age_band"][1], "Self-reported")
+    race_ethnicity = _optional_choice(DEMOGRAPHICS["race_ethnicity"][1], "Self-reported")
+    gender = _optional_choice(DEMOGRAPHICS["gender"][1], "Self-reported")
+    housing_status = _optional_choice(DEMOGRAPHICS["housing_status"][1], "Self-reported")
+    veteran = _optional_choice(DEMOGRAPHICS["veteran"][1], "Self-reported")
+
+
 class ClearSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(choices=DISPOSITIONS)
     felt_safe = FeltSafeSerializer(many=True, required=False, default=list)
     referral = ReferralSerializer(required=False, allow_null=True)
+    outcome = OutcomeSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Optional outcomes and self-reported demographics (docs/data-dictionary.md).",
+    )
     unit = serializers.IntegerField(
         required=False,
         min_value=1,

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
+from dashboards import api as dashboards_api
 from dispatch import api as dispatch_api
 from dispatch import ccd_api
 from heart import views
@@ -47,6 +48,7 @@ urlpatterns = [
     ),
     path("notifications/", care_api.notifications, name="api-notifications"),
     path("notifications/read/", care_api.notifications_read, name="api-notifications-read"),
+    path("exports/calls-gpl/", dashboards_api.calls_gpl, name="api-export-calls-gpl"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs_view, name="api-docs"),
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from dashboards.metrics.care import care_section
+from dashboards.metrics.connection import connection_section
 from dashboards.metrics.dispositions import dispositions_section
 from dashboards.metrics.eligible import eligible_section
 from dashboards.metrics.familiar import familiar_section
 from dashboards.metrics.field import field_section
 from dashboards.metrics.hours import hours_section
+from dashboards.metrics.outcomes import outcomes_section
 from dashboards.metrics.period import Period
 from dashboards.metrics.police_hours import police_hours_section
 from dashboards.metrics.presentation import Dashboard, Figure, Table
@@ -48,9 +50,11 @@ def dashboard_build(period: Period) -> Dashboard:
     times_section(period, groups, histograms, figures, tables, charts)
     field_section(period, groups, figures, tables)
     dispositions_section(period, disposition_rows(scope), tables)
+    outcomes_section(period, tables)
     learned = police_minutes_learned(Scope(period=None, source="", dirty=frozen))
     police_hours_section(period, groups, learned, labels, figures, tables)
     care_section(period, figures, tables, charts)
+    connection_section(period, tables)
     familiar_section(period, frozen, figures, tables)
     heatmap = hours_section(period, hour_rows(scope), figures, tables)
 

@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
+from dispatch.services.outcomes import Outcome
 from dispatch.services.positions import PositionReport, unit_position_report
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "FeltSafe",
     "IdempotencyConflict",
     "PositionReport",
+    "Outcome",
     "Referral",
     "ResponseTimes",
     "UnitUnavailable",

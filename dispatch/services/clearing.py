@@ -37,6 +37,7 @@ from dispatch.services.calls import (
     _triage_record,
     triage_evaluate,
 )
+from dispatch.services.outcomes import Outcome, outcome_check, outcome_record
 from dispatch.signals import referral_made
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
@@ -134,6 +135,7 @@ def call_clear(
     by: Any,
     unit_id: int | None = None,
     referral: Referral | None = None,
+    outcome: Outcome | None = None,
     request: Any = None,
     at: datetime | None = None,
 ) -> Call:
@@ -145,9 +147,15 @@ def call_clear(
 
     Without `unit_id` the call's one open unit clears; with several on the call the caller
     must name one (a ValidationError on "unit" lists them). A call that is no longer open
-    raises CallNotOpen."""
+    raises CallNotOpen.
+
+    `outcome` (optional, every field of it too) records arrest, use of force, IVC, transport,
+    ED diversion and self-reported demographics on the call (services/outcomes.py); a later
+    clearing of the same call updates the fields it gives."""
     _check_disposition(disposition)
     _check_referral(disposition, referral)
+    if outcome is not None:
+        outcome_check(outcome, disposition=disposition)
     now = timezone.now()
     with transaction.atomic():
         call = Call.objects.select_for_update().filter(pk=call_id).first()
@@ -166,6 +174,8 @@ def call_clear(
         )
         if referral is not None:
             _refer(call, referral, by=by, request=request, at=None if at is None else when)
+        if outcome is not None:
+            outcome_record(call=call, outcome=outcome, by=by, at=when)
         audit_record(
             action="call.clear",
             user=by,
@@ -175,6 +185,7 @@ def call_clear(
                 "unit": unit.name,
                 "disposition": disposition,
                 "referral": None if referral is None else referral.consent,
+                "outcome": sorted(outcome.given()) if outcome is not None else [],
                 **_stamp(at, when),
             },
         )

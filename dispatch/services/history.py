@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
     _record_felt_safe,
     _refer,
 )
+from dispatch.services.outcomes import Outcome, outcome_check, outcome_record
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def call_record_closed(
     referral: Referral | None = None,
     by: Any = None,
     ccd_disposition: str = "",
+    outcome: Outcome | None = None,
 ) -> Call:
     """Store a call that already happened, triaged as of its received time, with the one unit
     that responded (if any), about `data.person_id` when known.
@@ -65,6 +67,9 @@ def call_record_closed(
 
     `ccd_disposition` is a call a CCD clinician resolved by phone (no unit responded): one of
     the phone line's resolutions, which is the call's disposition too.
+
+    `outcome` is what the clearing recorded (arrest, transport, demographics...;
+    services/outcomes.py), checked as at a clearing on the console.
     """
     if data.received_at is None:
         raise ValidationError({"received_at": ["a past call needs its received time"]})
@@ -80,6 +85,8 @@ def call_record_closed(
     elif disposition:
         _check_disposition(disposition)
     _check_referral(disposition, referral)
+    if outcome is not None:
+        outcome_check(outcome, disposition=disposition)
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=data.received_at
     )
@@ -120,4 +127,6 @@ def call_record_closed(
                 _record_felt_safe(call, unit, felt_safe, cleared_at)
         if referral is not None:
             _refer(call, referral, by=by, request=None, at=closed_at)
+        if outcome is not None:
+            outcome_record(call=call, outcome=outcome, by=by, at=closed_at)
     return call

@@ -179,8 +179,15 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "safety_plan": plans.get(call.person_id),
             "call_map": call_map,
             "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
+            "outcome": _outcome_of(call),
         },
     )
+
+
+def _outcome_of(call: Call) -> list[tuple[str, str]] | None:
+    """The outcomes recorded at clearing, or None when no clearing recorded any."""
+    outcome = getattr(call, "outcome", None)  # a reverse one-to-one raises when absent
+    return None if outcome is None else outcome.recorded()
 
 
 def _back(call_id: int) -> HttpResponse:

@@ -211,7 +211,12 @@ def clear_inputs(form: ClearForm) -> dict[str, Any]:
     """The service arguments from a valid clearing form."""
     d = form.cleaned_data
     felt = [FeltSafe(responder_id=m.pk, safe=d[f"safe_{m.pk}"] == "yes") for m in form.members]
-    return {"disposition": d["disposition"], "felt_safe": felt, "referral": form.referral()}
+    return {
+        "disposition": d["disposition"],
+        "felt_safe": felt,
+        "referral": form.referral(),
+        "outcome": form.outcome(),
+    }
 
 
 @require_POST

@@ -254,3 +254,44 @@ def test_it_writes_a_few_safety_plans_one_for_the_caller_on_the_queue(at_day, cl
     assert waiting.person.name.split()[0] == waiting.caller_name.split()[0]
     queue = client_for(demo_user("ccd")).get("/dispatch/ccd/").content.decode()
     assert f"/care/people/{waiting.person_id}/safety-plan/?call={waiting.pk}" in queue
+
+
+# Outcomes, demographics and why connection is low (issue 15 items 3 and 6) ------------------
+
+
+def test_it_records_outcomes_and_demographics_at_the_years_clearings(at_day):
+    from dispatch.models import CallOutcome
+
+    outcomes = CallOutcome.objects.filter(call__source="demo")
+    department = Call.objects.filter(
+        source="demo", assignments__unit__kind__in=["HEART", "CO_RESPONSE"]
+    ).distinct()
+    assert 0.8 < outcomes.count() / department.count() < 1  # a few clearings leave them out
+    assert outcomes.filter(transport_by="heart", transport_to="crisis_center").exists()
+    assert outcomes.filter(transport_voluntary="involuntary").exists()
+    assert outcomes.filter(arrest=True).exists() and outcomes.filter(ivc_petitioned=True).exists()
+    assert outcomes.filter(age_band="not_collected").exists()
+    assert outcomes.filter(race_ethnicity="black").exists()
+
+
+def test_it_shows_the_outcome_cuts_with_some_cells_suppressed(at_day):
+    tables = year_board().tables
+    race = tables["outcomes_race_ethnicity"]
+    shown = [cell.csv for row in race.rows for cell in row[2:]]
+    assert "*" in shown, "the smallest groups are suppressed"
+    assert any(isinstance(v, int) and v >= 11 for v in shown)
+    assert all(v == "*" or v >= 11 for v in shown)
+
+
+def test_it_fills_the_connection_section(at_day):
+    tables = year_board().tables
+    needs = {row[0].csv: row for row in tables["connection_needs"].rows}
+    columns = tables["connection_needs"].columns
+    housing = dict(zip(columns, (c.csv for c in needs["housing"]), strict=True))
+    columns_filled = ("Connected", "Waitlisted", "Unavailable", "Declined")
+    for column in (*columns_filled, "Not referred: person unreachable"):
+        assert housing[column] > 0, column
+    assert tables["connection_unavailable"].rows
+    assert tables["connection_waitlists"].rows
+    contact = {row[0].text: row[1].csv for row in tables["connection_contact"].rows}
+    assert contact["Within 24 h"] > 0 and contact["Flagged unable to reach"] > 0

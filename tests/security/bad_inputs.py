@@ -137,6 +137,12 @@ CORPUS: list[Bad] = [
         "no such date of birth",
         "date_of_birth",
     ),
+    Bad("api.clear", "outcome", "arrested", "a string for an object"),
+    Bad("api.clear", "outcome", {"arrest": "maybe"}, "not a boolean", "arrest"),
+    Bad("api.clear", "outcome", {"age_band": "40" + RLM}, "right-to-left mark", "age_band"),
+    Bad("api.clear", "outcome", {"gender": HTML}, "markup for a choice", "gender"),
+    Bad("api.clear", "outcome", {"transport_by": "ems"}, "transport without where", "transport_to"),
+    Bad("api.clear", "outcome", {"shoe_size": 44}, "unknown outcome field", "shoe_size"),
     Bad("api.clear", "unit", 2**70, "an id past bigint"),
     Bad("api.clear", "unit", 0, "zero"),
     # POST /api/v1/units/{id}/status/ as the responder

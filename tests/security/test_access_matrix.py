@@ -173,6 +173,7 @@ MATRIX: list[Row] = [
     Row("dashboards_export", "GET", roles_(SUP), args=lambda w: ["routes"]),
     Row("dashboards_calls", "GET", roles_(SUP)),
     Row("dashboards_calls_csv", "GET", roles_(SUP)),
+    Row("dashboards_gpl_csv", "GET", roles_(SUP)),
     Row("dashboards_cases", "GET", roles_(SUP)),
     Row("dashboards_cases_csv", "GET", roles_(SUP)),
     Row("dashboards_staffing", "GET", roles_(SUP)),
@@ -667,6 +668,7 @@ MATRIX: list[Row] = [
         data=const({"call_type": "WELFARE_CHECK", "answers": {"weapon": "no", "violence": "no"}}),
     ),
     Row("api-triage-rulesets", "GET", roles_(SUP), api=True),
+    Row("api-export-calls-gpl", "GET", roles_(SUP), api=True),
     # API: care navigation
     Row("api-cases", "GET", CARE, api=True),
     Row(
