@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
+from dispatch.services.transfers import call_transfer_update
 
 __all__ = [
     "CallInput",
@@ -46,6 +47,7 @@ __all__ = [
     "call_fall_back",
     "call_hold",
     "call_record_closed",
+    "call_transfer_update",
     "calls_person_move",
     "calls_person_set",
     "ccd_convert",
