@@ -40,7 +40,8 @@ IntakeResult = inline_serializer(
         "call_type": serializers.CharField(),
         "transferred_from": serializers.CharField(),
         "eido_id": serializers.CharField(),
-        "outcome": serializers.ChoiceField(choices=["created", "updated", "same"]),
+        # created, updated (a newer version applied) or same (a replay)
+        "outcome": serializers.CharField(),
     },
 )
 
