@@ -51,6 +51,7 @@ BOARD_CALL_FIELDS = (
     "address",
     "lat",
     "lon",
+    "transferred_from",
 )
 
 
