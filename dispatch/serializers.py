@@ -133,6 +133,7 @@ class CallSerializer(serializers.ModelSerializer):
             "duplicate_of",
             "first_dispatched_at",
             "first_on_scene_at",
+            "transferred_from",
             "assignments",
         ]
 
@@ -158,6 +159,7 @@ class CallSummarySerializer(serializers.ModelSerializer):
             "priority",
             "explanation",
             "held_until",
+            "transferred_from",
         ]
 
 

@@ -50,3 +50,13 @@ def test_it_lists_deliveries_for_supervisors_with_their_status(
 
 def test_it_hides_the_delivery_log_from_other_roles(dispatcher, client_for):
     assert client_for(dispatcher).get("/partners/deliveries/").status_code == 403
+
+
+def test_it_names_the_transferring_agency_in_the_calls_and_board_api(transferred_id, dispatcher):
+    client = APIClient()
+    client.force_authenticate(dispatcher)
+    call = client.get(f"/api/v1/calls/{transferred_id}/").json()
+    assert call["transferred_from"] == "Durham Emergency Communications Center"
+    board = client.get("/api/v1/board/").json()
+    (waiting,) = [c for c in board["waiting"] if c["id"] == transferred_id]
+    assert waiting["transferred_from"] == "Durham Emergency Communications Center"
