@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
+from access.admin_audit import AuditedModelAdmin
 from dispatch.signals import CALL_EVENTS
 from interop.models import Agency, PartnerEndpoint
 
@@ -37,23 +38,20 @@ class PartnerEndpointForm(forms.ModelForm):
         return url
 
 
-class PartnerEndpointInline(admin.TabularInline):
-    model = PartnerEndpoint
-    form = PartnerEndpointForm
-    extra = 0
-
-
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedModelAdmin):
     list_display = ["name", "eido_agency_id", "agency_type", "active"]
     search_fields = ["name", "eido_agency_id"]
     filter_horizontal = ["users"]
-    inlines = [PartnerEndpointInline]
 
 
 @admin.register(PartnerEndpoint)
-class PartnerEndpointAdmin(admin.ModelAdmin):
+class PartnerEndpointAdmin(AuditedModelAdmin):
+    """An endpoint on its own page (not inline under its agency), so that each change is
+    audited; the shared secret is logged as a fingerprint only."""
+
     form = PartnerEndpointForm
+    audit_redacted = ("secret",)
     list_display = ["agency", "url", "all_calls", "active"]
     list_filter = ["active", "agency"]
 
