@@ -19,6 +19,7 @@ COPY access access
 COPY triage triage
 COPY dispatch dispatch
 COPY care_navigation care_navigation
+COPY interop interop
 COPY dashboards dashboards
 COPY demo demo
 RUN pip install --no-deps .

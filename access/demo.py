@@ -20,6 +20,8 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "navigator": ("Nia Walker", [roles.NAVIGATOR]),
     "supervisor": ("Sam Patel", [roles.SUPERVISOR]),
     "admin": ("Alex Kim", [roles.ADMIN]),
+    # The Durham Emergency Communications Center's CAD: transfers calls as EIDOs.
+    "ecc": ("Durham ECC", [roles.PARTNER]),
 }
 
 # Who rides in each field unit: a HEART team is a clinician, an EMT and a peer support

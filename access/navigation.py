@@ -31,6 +31,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Dashboards", "dashboards", ("dashboards.view_dashboards",)),
     NavEntry("Rule sets", "triage:rulesets", ("triage.edit_ruleset",)),
     NavEntry("Audit log", "audit_log", ("access.search_audit",)),
+    NavEntry("Partners", "interop:deliveries", ("interop.view_partnerdelivery",)),
     NavEntry("Admin", "admin:index", (), staff_only=True),
 ]
 

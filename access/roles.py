@@ -18,6 +18,7 @@ CCD_CLINICIAN = "ccd_clinician"
 NAVIGATOR = "navigator"
 SUPERVISOR = "supervisor"
 ADMIN = "admin"
+PARTNER = "partner"
 
 ROLES: dict[str, str] = {
     CALL_TAKER: "Logs calls, asks the screening questions, may override the route with a reason",
@@ -27,6 +28,7 @@ ROLES: dict[str, str] = {
     NAVIGATOR: "Works a caseload of care-navigation cases",
     SUPERVISOR: "Dashboards and reports, rule sets, case extensions; reads everything",
     ADMIN: "Users, units, schedules, call types and mappings",
+    PARTNER: "A partner agency's system (a PSAP's CAD): transfers calls as NENA EIDOs",
 }
 
 _ADMIN_MODELS = [
@@ -37,6 +39,8 @@ _ADMIN_MODELS = [
     ("triage", "calltypemapping"),
     ("triage", "serviceschedule"),
     ("people", "person"),
+    ("interop", "agency"),
+    ("interop", "partnerendpoint"),
 ]
 
 # Permissions by "app_label.codename". Later features add theirs here.
@@ -62,12 +66,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "care_navigation.view_all_cases",
         "care_navigation.assign_case",
         "care_navigation.extend_case",
+        "interop.view_partnerdelivery",
     ],
     ADMIN: [
         f"{app}.{action}_{model}"
         for app, model in _ADMIN_MODELS
         for action in ("view", "add", "change", "delete")
-    ],
+    ]
+    + ["interop.view_partnerdelivery"],
+    # Only the EIDO intake (docs/interop.md): a partner reads nothing else.
+    PARTNER: ["interop.submit_eido"],
 }
 
 

@@ -109,6 +109,11 @@ class Call(models.Model):
     # As the source CAD recorded them (imported history): its own priority and disposition codes.
     source_priority = models.CharField(max_length=16, blank=True)
     source_disposition = models.CharField(max_length=64, blank=True)
+    # A call a partner agency transferred (NENA EIDO, docs/interop.md): the agency's name, as
+    # the board shows it, the EIDO's $id, and the EIDO's lastUpdateTimeStamp last applied.
+    transferred_from = models.CharField(max_length=200, blank=True, default="", db_default="")
+    source_ref = models.CharField(max_length=255, blank=True, default="", db_default="")
+    source_updated_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     held_until = models.DateTimeField(null=True, blank=True)
@@ -299,6 +304,7 @@ class FieldEvent(models.Model):
         CCD_CONVERTED = "ccd_converted", "CCD converted the call to a field response"
         HOLD_FALLBACK = "hold_fallback", "No unit within the hold: fell back"
         DUPLICATE_LINKED = "duplicate_linked", "Duplicate call linked"
+        TRANSFER_UPDATED = "transfer_updated", "The transferring agency updated the call"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)

@@ -52,6 +52,7 @@ BOARD_CALL_FIELDS = (
     "address",
     "lat",
     "lon",
+    "transferred_from",
 )
 
 

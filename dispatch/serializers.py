@@ -144,6 +144,7 @@ class CallSerializer(serializers.ModelSerializer[Any]):
             "duplicate_of",
             "first_dispatched_at",
             "first_on_scene_at",
+            "transferred_from",
             "assignments",
         ]
 
@@ -169,6 +170,7 @@ class CallSummarySerializer(serializers.ModelSerializer[Any]):
             "priority",
             "explanation",
             "held_until",
+            "transferred_from",
         ]
 
 

@@ -24,3 +24,10 @@ people_shown = Signal()
 # navigation says whose safety plan this viewer may read (safety_plans, {person id: the
 # current version's summary}); nothing of a plan's text leaves care navigation this way.
 people_shown_to = Signal()
+
+# Sent inside the transaction of each service that moves a call on, so that a partner agency
+# hears back exactly when the change commits (interop, docs/interop.md). Arguments: call_id,
+# event (one of CALL_EVENTS), at (when it happened), unit_id (None when no unit is concerned).
+# Sent with send(): a receiver's error rolls the change back, so no change goes unannounced.
+call_changed = Signal()
+CALL_EVENTS = ("assigned", "on_scene", "cleared", "fallen_back", "transferred")

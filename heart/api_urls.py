@@ -8,6 +8,7 @@ from dashboards import api as dashboards_api
 from dispatch import api as dispatch_api
 from dispatch import ccd_api
 from heart import views
+from interop import api as interop_api
 from triage import api as triage_api
 
 docs_view = SpectacularSwaggerSplitView.as_view(
@@ -24,6 +25,8 @@ urlpatterns = [
     path("calls/<int:call_id>/clear/", dispatch_api.call_clear_api, name="api-call-clear"),
     path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
+    path("calls/<int:call_id>/eido/", interop_api.call_eido_detail, name="api-call-eido"),
+    path("eido/", interop_api.eido_transfer, name="api-eido"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "triage",
     "dispatch",
     "care_navigation",
+    "interop",
     "dashboards",
     "demo",
     # The project holds no models; it stays installed for its migrations, which databases
@@ -375,6 +376,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "background.tasks.worker_heartbeat",
         "schedule": env_float("WORKER_HEARTBEAT_SECONDS", 30.0),
     },
+    # Partners hear back: deliveries whose first try failed, retried with backoff
+    # (docs/interop.md).
+    "interop-deliveries-retry": {
+        "task": "interop.tasks.deliveries_retry",
+        "schedule": env_float("PARTNER_RETRY_SECONDS", 30.0),
+    },
     "care-sweep": {
         "task": "care_navigation.tasks.care_sweep",
         "schedule": env_float("CARE_SWEEP_SECONDS", 300.0),
@@ -412,6 +419,16 @@ if CARE_CLOSING_WARNING_DAY >= CARE_WINDOW_DAYS:
 CARE_FAMILIAR_NEIGHBOR_RESPONSES = env_int("CARE_FAMILIAR_NEIGHBOR_RESPONSES", 5, minimum=1)
 CARE_FAMILIAR_NEIGHBOR_DAYS = env_int("CARE_FAMILIAR_NEIGHBOR_DAYS", 365, minimum=1)
 CARE_SWEEP_BATCH_SIZE = env_int("CARE_SWEEP_BATCH_SIZE", 5000, minimum=1)
+
+# NENA EIDO and partner agencies (docs/interop.md). A transferred incident whose type maps to no
+# call type is logged as this one (and keeps the partner's label); partners hear back with up to
+# PARTNER_MAX_ATTEMPTS tries, PARTNER_BACKOFF_SECONDS doubling after each failure.
+EIDO_DEFAULT_CALL_TYPE = env_str("EIDO_DEFAULT_CALL_TYPE", "ASSIST_PERSON")
+EIDO_AGENCY_ID = env_str("EIDO_AGENCY_ID", "heart.durhamnc.gov")
+EIDO_AGENCY_NAME = env_str("EIDO_AGENCY_NAME", "Durham Community Safety Department")
+PARTNER_MAX_ATTEMPTS = env_int("PARTNER_MAX_ATTEMPTS", 8, minimum=1)
+PARTNER_BACKOFF_SECONDS = env_float("PARTNER_BACKOFF_SECONDS", 30.0)
+PARTNER_TIMEOUT_SECONDS = env_float("PARTNER_TIMEOUT_SECONDS", 10.0)
 
 # Supervisor dashboards and the staffing model (docs/dashboards.md, docs/staffing.md).
 COST_PER_TEAM_HOUR = env_float("COST_PER_TEAM_HOUR", 165.0)

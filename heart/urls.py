@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", access_views.LogoutView.as_view(), name="logout"),
     path("dispatch/", include("dispatch.urls")),
     path("care/", include("care_navigation.urls")),
+    path("partners/", include("interop.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("heart.api_urls")),
     path("triage/", include("triage.urls", namespace="triage")),

@@ -34,6 +34,9 @@ FLOORS: dict[str, int] = {
     "dispatch": 3,
     # Care navigation reads calls: it stands above dispatch.
     "care_navigation": 4,
+    # NENA EIDO in and out, partner agencies and their deliveries; beside care navigation,
+    # never importing it (no care-navigation data goes into an EIDO).
+    "interop": 4,
     # The overview and dashboards read every app below.
     "dashboards": 5,
     # The demo department seeds every app, and refreshes the dashboards' rollups at the end.

@@ -93,3 +93,27 @@ def call_type_resolve(label: str) -> str | None:
         .first()
     )
     return mapped
+
+
+def call_type_for_source_label(source: str, label: str) -> str | None:
+    """The call type a label of one source maps to (any case), else None."""
+    cleaned = label.strip()
+    if not cleaned:
+        return None
+    return (
+        CallTypeMapping.objects.filter(
+            source=source, external_label__iexact=cleaned, call_type__active=True
+        )
+        .values_list("call_type_id", flat=True)
+        .first()
+    )
+
+
+def source_label_for_call_type(source: str, code: str) -> str | None:
+    """The first label of one source for a call type (the one the department sends), else None."""
+    return (
+        CallTypeMapping.objects.filter(source=source, call_type_id=code)
+        .order_by("id")
+        .values_list("external_label", flat=True)
+        .first()
+    )

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dispatch", "0010_unit_positions"),
+        ("dispatch", "0011_call_transfers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

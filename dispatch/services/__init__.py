@@ -31,6 +31,7 @@ from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
 from dispatch.services.outcomes import Outcome
 from dispatch.services.positions import PositionReport, unit_position_report
+from dispatch.services.transfers import call_transfer_update
 
 __all__ = [
     "CallInput",
@@ -50,6 +51,7 @@ __all__ = [
     "call_fall_back",
     "call_hold",
     "call_record_closed",
+    "call_transfer_update",
     "calls_person_move",
     "calls_person_set",
     "ccd_convert",

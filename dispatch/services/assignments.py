@@ -13,6 +13,7 @@ from django.utils import timezone
 from access.audit import audit_record
 from dispatch.models import Assignment, Call, FieldEvent, TriageRecord, Unit
 from dispatch.services.calls import (
+    _announce,
     _field_event,
     _instant,
     _stamp,
@@ -107,6 +108,7 @@ def unit_assign(
             request=request,
             detail={"unit": unit.name, "second": has_units, **_stamp(at, when)},
         )
+        _announce(call.pk, "assigned", at=when, unit_id=unit.pk)
     return assignment
 
 
@@ -152,6 +154,7 @@ def unit_status_set(
                         {"status": [f"clear call {assignment.call_id} with a disposition first"]}
                     )
                 _assignment_close(assignment, at=when, disposition="")
+                _announce(assignment.call_id, "cleared", at=when, unit_id=unit.pk)
             elif status in STATUS_STAMPS:
                 field = STATUS_STAMPS[status]
                 if getattr(assignment, field) is None:
@@ -161,6 +164,8 @@ def unit_status_set(
                     Call.objects.filter(pk=assignment.call_id).update(
                         first_on_scene_at=when, updated_at=now
                     )
+                if status == Unit.Status.ON_SCENE:
+                    _announce(assignment.call_id, "on_scene", at=when, unit_id=unit.pk)
         previous = unit.status
         unit.status = status
         unit.status_changed_at = when
@@ -262,6 +267,7 @@ def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call
             request=request,
             detail={"from": previous, "to": call.route},
         )
+        _announce(call.pk, "fallen_back", at=now)
     return call
 
 
@@ -345,4 +351,5 @@ def handoff_record(
             request=request,
             detail={"from": previous, "reason": event.reason, **_stamp(at, when)},
         )
+        _announce(call.pk, "transferred", at=when)
     return event

@@ -15,6 +15,7 @@ from django.utils import timezone
 from access.audit import audit_record
 from background.outbox import outbox_enqueue
 from dispatch.models import Call, FieldEvent, TriageRecord
+from dispatch.signals import call_changed
 from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 from triage.vocabulary import ROUTES
@@ -53,11 +54,23 @@ class CallInput:
     override_reason: str = ""
     # Link to an open incident instead of opening a new one (a duplicate call).
     duplicate_of: int | None = None
+    # A call a partner agency transferred (docs/interop.md): its name, the EIDO's $id, and
+    # the EIDO's lastUpdateTimeStamp.
+    transferred_from: str = ""
+    source_ref: str = ""
+    source_updated_at: datetime | None = None
+    external_label: str = ""
 
     def fingerprint(self) -> str:
         data = asdict(self)
-        if self.received_at is not None:
-            data["received_at"] = self.received_at.isoformat()
+        # A console call's fingerprint stays what it was before transfers existed, so that
+        # idempotency keys stored earlier still match their requests.
+        for name in ("transferred_from", "source_ref", "source_updated_at", "external_label"):
+            if not data[name]:
+                del data[name]
+        for name in ("received_at", "source_updated_at"):
+            if data.get(name) is not None:
+                data[name] = data[name].isoformat()
         raw = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -121,6 +134,10 @@ def _call_fields(data: CallInput) -> dict[str, Any]:
         "callback_number": data.callback_number,
         "narrative": data.narrative,
         "answers": data.answers,
+        "transferred_from": data.transferred_from,
+        "source_ref": data.source_ref,
+        "source_updated_at": data.source_updated_at,
+        "external_label": data.external_label,
     }
 
 
@@ -169,6 +186,12 @@ def _field_event(
         reason=reason.strip()[:500],
         by=_user_or_none(by),
     )
+
+
+def _announce(call_id: int, event: str, *, at: datetime, unit_id: int | None = None) -> None:
+    """Tell the apps above that ``call_id`` moved on (signals.call_changed); inside the
+    caller's transaction."""
+    call_changed.send(sender=Call, call_id=call_id, event=event, at=at, unit_id=unit_id)
 
 
 def call_create(

@@ -30,6 +30,7 @@ from dispatch.services.assignments import (
     _assignment_close,
 )
 from dispatch.services.calls import (
+    _announce,
     _apply_triage,
     _field_event,
     _instant,
@@ -189,6 +190,7 @@ def call_clear(
                 **_stamp(at, when),
             },
         )
+        _announce(call.pk, "cleared", at=when, unit_id=unit.pk)
     call.refresh_from_db()
     return call
 
@@ -301,6 +303,9 @@ def ccd_resolve(
                 "disposition": disposition,
                 "referral": None if referral is None else referral.consent,
             },
+        )
+        _announce(
+            call.pk, "transferred" if disposition == "transferred_to_988" else "cleared", at=now
         )
     return call
 

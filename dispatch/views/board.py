@@ -118,6 +118,7 @@ def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
         "priority": call.priority,
         "route": call.route,
         "address": call.address or "—",
+        "transferred_from": call.transferred_from,
     }
 
 

@@ -295,3 +295,25 @@ def test_it_fills_the_connection_section(at_day):
     assert tables["connection_waitlists"].rows
     contact = {row[0].text: row[1].csv for row in tables["connection_contact"].rows}
     assert contact["Within 24 h"] > 0 and contact["Flagged unable to reach"] > 0
+
+
+# Partner agencies ------------------------------------------------------------------------
+
+
+def test_it_has_the_ecc_transfer_calls_that_the_board_marks_and_the_ecc_hears_of(
+    at_day, client_for
+):
+    from interop.models import Agency, PartnerDelivery
+
+    ecc = Agency.objects.get(name="Durham Emergency Communications Center")
+    assert ecc.users.filter(username="ecc", groups__name="partner").exists()
+    assert Agency.objects.filter(name="Regional 988 Crisis Center").exists()
+    transferred = Call.objects.filter(transferred_from=ecc.name)
+    assert transferred.count() == 2
+    assert {c.call_type_id for c in transferred} == {"MENTAL_HEALTH", "WELFARE_CHECK"}
+    assert all(c.address and c.lat and c.callback_number for c in transferred)
+    assert PartnerDelivery.objects.filter(event="assigned", endpoint__agency=ecc).count() == 1
+    page = client_for(demo_user("dispatcher")).get("/dispatch/board/")
+    assert "transferred from Durham Emergency Communications Center" in page.content.decode()
+    log = client_for(demo_user("supervisor")).get("/partners/deliveries/")
+    assert "cad.ecc.durhamnc.example" in log.content.decode()

@@ -59,7 +59,22 @@ OVERFLOW_LAT = Raw(
 NUL_KEY = Raw('{"call_type": "WELFARE_CHECK", "answers": {"weapon\\u0000": "no"}}')
 LONG_USERNAME = "u" * 300  # past axes' varchar(255) and the user model's 150
 
+ENTITY_XML = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY e "eeeeeeeeee">]><p>&e;&e;</p>'
+
 CORPUS: list[Bad] = [
+    # POST /api/v1/eido/ as a partner: NENA's sample call-transfer EIDO, one thing broken.
+    # The errors are keyed by JSON path ("$.callComponent[0].direction").
+    Bad("api.eido", "lastUpdateTimeStamp", "yesterday", "not a timestamp"),
+    Bad("api.eido", "eidoVersion", "2.0", "an unknown EIDO version"),
+    Bad("api.eido", "agencyComponent", REMOVE, "no agency component", "$"),
+    Bad("api.eido", "callComponent.0.direction", "sideways", "not a direction"),
+    Bad("api.eido", "callComponent.0.callStartTimestamp", "2099-01-01T00:00:00Z", "in the future"),
+    Bad("api.eido", "callComponent.0.callStartTimestamp", 1773151500, "epoch seconds"),
+    Bad("api.eido", "locationComponent.0.locationByValue", ENTITY_XML, "an XML entity"),
+    Bad("api.eido", "locationComponent.0.locationByValue", "<presence", "truncated XML"),
+    Bad("api.eido", "$id", LONG, "10,000 characters"),
+    Bad("api.eido", "callbackComponent", "tel:911", "a string for a list"),
+    Bad("api.eido", "body", TOO_DEEP, "JSON nested 50,000 deep", "detail"),
     # POST /api/v1/calls/ as a call-taker
     Bad("api.calls", "call_type", "", "empty"),
     Bad("api.calls", "call_type", REMOVE, "missing"),

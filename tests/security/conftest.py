@@ -24,6 +24,7 @@ from care_navigation.models import Case, NeedRequest, Notification, Referral, Sa
 from care_navigation.safety_plan_services import PlanSections, safety_plan_create
 from dispatch.models import Call, Unit
 from dispatch.services import CallInput, call_create, unit_assign
+from interop.models import Agency
 from people.models import Person
 from tests.factories import UnitFactory, UserFactory
 from triage.models import RuleSet
@@ -35,7 +36,7 @@ AFTERNOON = datetime(2026, 3, 10, 14, 5, tzinfo=NY)
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"
-# The seven roles of access/roles.py, then a signed-in user with no role, then nobody.
+# The eight roles of access/roles.py, then a signed-in user with no role, then nobody.
 ROLES = [*roles.ROLES, OUTSIDER, ANONYMOUS]
 
 CALLER = "Quinn Calloway-Secret"
@@ -134,6 +135,8 @@ def world_build() -> World:
     actors[OUTSIDER] = _actor("m-outsider")
     actors[ANONYMOUS] = None
     other_navigator = _actor("m-other-navigator", roles.NAVIGATOR)
+    partner_agency = Agency.objects.create(name="Matrix ECC", eido_agency_id="matrix.ecc")
+    partner_agency.users.add(actors[roles.PARTNER])
     taker, navigator = actors[roles.CALL_TAKER], actors[roles.NAVIGATOR]
 
     heart_unit = UnitFactory(name="SEC-HEART-1", kind="HEART", lat=35.995, lon=-78.899)

@@ -25,6 +25,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from access import roles
+from interop.eido_schema import SCHEMA_FILE
 from tests.factories import PASSWORD
 from tests.security.conftest import (
     ALL_SECRETS,
@@ -46,6 +47,7 @@ CCD = roles.CCD_CLINICIAN
 NAV = roles.NAVIGATOR
 SUP = roles.SUPERVISOR
 ADM = roles.ADMIN
+PA = roles.PARTNER
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
@@ -117,10 +119,18 @@ def _clear_body(w: World, role: str) -> dict[str, Any]:
     }
 
 
+def _eido_body(w: World, role: str) -> dict[str, Any]:
+    """NENA's sample call-transfer EIDO, with an incident id of the role's own."""
+    sample = json.loads(EIDO_SAMPLE.read_text())
+    sample["$id"] = f"urn:emergency:uid:incidentid:matrix-{role}:matrix.ecc"
+    return sample
+
+
 def _idempotency(w: World) -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
 
+EIDO_SAMPLE = SCHEMA_FILE.parent / "sample-call-transfer.json"
 CALL_READERS = roles_(CT, DI, CCD, SUP)
 DISPATCH = roles_(DI, SUP)
 CARE = roles_(NAV, SUP)
@@ -153,6 +163,8 @@ MATRIX: list[Row] = [
     Row("healthz", "GET", EVERYONE),
     Row("favicon", "GET", EVERYONE, ok=frozenset({301})),
     Row("audit_log", "GET", roles_(SUP)),
+    Row("interop:deliveries", "GET", roles_(SUP, ADM)),
+    Row("interop:deliveries", "GET", roles_(SUP, ADM), query="?status=dead", label="dead"),
     Row("audit_log", "GET", roles_(SUP), query="?outcome=denied&since=2026-03-01", label="search"),
     Row("login", "GET", EVERYONE),
     # Signing out always lands on the login page: that is its success, for everyone.
@@ -545,6 +557,8 @@ MATRIX: list[Row] = [
         ),
     ),
     Row("api-call", "GET", CALL_READERS, api=True, args=obj("queued_call")),
+    Row("api-call-eido", "GET", CALL_READERS, api=True, args=obj("active_call")),
+    Row("api-eido", "POST", roles_(PA), api=True, data=_eido_body),
     Row(
         "api-call-assign",
         "POST",
@@ -897,4 +911,4 @@ def test_it_covers_every_url_of_the_project() -> None:
 
 def test_it_checks_every_role_of_the_project() -> None:
     assert set(ROLES) == {*roles.ROLES, OUTSIDER, ANONYMOUS}
-    assert len(ROLES) == 9
+    assert len(ROLES) == 10

@@ -39,6 +39,8 @@ from care_navigation.models import (
     TaxonomyTerm,
 )
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
+from interop.eido_schema import SCHEMA_FILE
+from interop.models import EidoTransfer
 from people.models import Person
 from tests.factories import PASSWORD
 from tests.security.bad_inputs import CORPUS, CSV_CORPUS, REMOVE, Bad, BadRow, Raw
@@ -79,6 +81,7 @@ STORED: list[type[models.Model]] = [
     Location,
     TaxonomyTerm,
     SafetyPlan,
+    EidoTransfer,
 ]
 
 
@@ -124,6 +127,11 @@ def _attribute(w: World, dotted: str) -> Any:
 ANSWERS = {"weapon": "no", "violence": "no"}
 
 TARGETS: dict[str, Target] = {
+    "api.eido": Target(
+        roles.PARTNER,
+        api("/api/v1/eido/"),
+        lambda w: json.loads((SCHEMA_FILE.parent / "sample-call-transfer.json").read_text()),
+    ),
     "api.calls": Target(
         roles.CALL_TAKER,
         api("/api/v1/calls/"),

@@ -17,6 +17,7 @@ from dashboards.rollups import rollup_refresh
 from dispatch.demo import demo_board_seed, demo_positions_seed, demo_units_seed
 from dispatch.demo_history import demo_history_seed
 from dispatch.services import unit_duty_sync
+from interop.demo import demo_partners_seed
 
 
 class Command(BaseCommand):
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             demo_positions_seed()
             # After the calls of the moment: one of them is about a person with a plan.
             plans = demo_safety_plans_seed(users)
+            # The ECC's transferred calls, after the calls of the moment took their units.
+            transfers = demo_partners_seed(users)
             # The dashboards read the new year from the rollups at once, not at beat's refresh.
             rollup_refresh()
         history = (
@@ -64,7 +67,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"demo data: {len(users)} users, {len(units)} units, {services} directory "
-            f"services, {history}, {plans.plans} safety plans, {waiting} calls of the moment "
+            f"services, {history}, {plans.plans} safety plans, {waiting} calls of the moment, "
+            f"{transfers} calls transferred by the ECC "
             "added in "
             f"{time.monotonic() - started:.1f} s (password for every demo user: {DEMO_PASSWORD})"
         )
