@@ -18,6 +18,7 @@ CCD_CLINICIAN = "ccd_clinician"
 NAVIGATOR = "navigator"
 SUPERVISOR = "supervisor"
 ADMIN = "admin"
+POLICE = "police"
 
 ROLES: dict[str, str] = {
     CALL_TAKER: "Logs calls, asks the screening questions, may override the route with a reason",
@@ -27,6 +28,7 @@ ROLES: dict[str, str] = {
     NAVIGATOR: "Works a caseload of care-navigation cases",
     SUPERVISOR: "Dashboards and reports, rule sets, case extensions; reads everything",
     ADMIN: "Users, units, schedules, call types and mappings",
+    POLICE: "A police officer or police dispatcher: asks the department to take a call",
 }
 
 _ADMIN_MODELS = [
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "care_navigation.assign_case",
         "care_navigation.extend_case",
     ],
+    POLICE: ["dispatch.request_handoff"],
     ADMIN: [
         f"{app}.{action}_{model}"
         for app, model in _ADMIN_MODELS
