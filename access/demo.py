@@ -20,6 +20,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "navigator": ("Nia Walker", [roles.NAVIGATOR]),
     "supervisor": ("Sam Patel", [roles.SUPERVISOR]),
     "admin": ("Alex Kim", [roles.ADMIN]),
+    "police": ("Officer Pat Lee", [roles.POLICE]),
 }
 
 # Who rides in each field unit: a HEART team is a clinician, an EMT and a peer support

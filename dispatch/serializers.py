@@ -130,6 +130,8 @@ class CallSerializer(serializers.ModelSerializer):
             "explanation",
             "disposition",
             "ccd_disposition",
+            "transfer_988",
+            "source",
             "duplicate_of",
             "first_dispatched_at",
             "first_on_scene_at",

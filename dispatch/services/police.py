@@ -141,6 +141,7 @@ def police_handoff_request(
     target: str = "HEART",
     call_id: int | None = None,
     data: CallInput | None = None,
+    idempotency_key: str | None = None,
     request: Any = None,
 ) -> HandoffResult:
     """Police ask the department to take a call: an existing call they hold (`call_id`), or a
@@ -149,7 +150,9 @@ def police_handoff_request(
     Respects duty hours: `target` if on duty, else the next department team of its chain that
     is (HEART off duty goes to co-response), else the call stays with police and the result
     says why. A new call the screening sends to fire or EMS is logged and stays there. A
-    handed-off call counts once as a handoff (a `handoff` field event), as a dispatcher's."""
+    handed-off call counts once as a handoff (a `handoff` field event), as a dispatcher's.
+    With an idempotency key, the same new call sent again returns the first answer's call
+    (created False) and changes nothing."""
     _check_target(target)
     if (call_id is None) == (data is None):
         raise ValidationError({"call": ["give either an existing call id or the call's details"]})
@@ -175,7 +178,16 @@ def police_handoff_request(
         raise ValidationError({"call": ["give either an existing call id or the call's details"]})
     now = timezone.now()
     with transaction.atomic():
-        created, _ = call_create(by=by, data=data, request=request, source=POLICE_HANDOFF_SOURCE)
+        created, is_new = call_create(
+            by=by,
+            data=data,
+            request=request,
+            source=POLICE_HANDOFF_SOURCE,
+            idempotency_key=idempotency_key,
+        )
+        if not is_new:
+            handed = created.events.filter(kind=FieldEvent.Kind.HANDOFF).exists()
+            return HandoffResult(created, False, handed, created.route, "sent before: unchanged")
         call = Call.objects.select_for_update().get(pk=created.pk)
         if call.route in NOT_HANDED_OFF:
             note = (

@@ -23,11 +23,11 @@ from dispatch.services import (
     backup_request,
     call_fall_back,
     call_hold,
-    handoff_record,
     unit_assign,
     unit_status_set,
 )
 from dispatch.views.people import people_context
+from dispatch.views.police import police_context
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
 
@@ -175,6 +175,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "statuses": Unit.Status.choices,
             "now": timezone.now(),
             "safety_plan": plans.get(call.person_id),
+            **police_context(call),
         },
     )
 
@@ -253,23 +254,6 @@ def fall_back(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         call = call_fall_back(call_id=call_id, by=request.user, request=request)
         messages.success(request, f"Call {call_id} fell back to {call.route} (no unit).")
-    except ValidationError as exc:
-        error_flash(request, exc)
-    return _back(call_id)
-
-
-@require_POST
-@permission_required("dispatch.dispatch_call", raise_exception=True)
-def handoff(request: HttpRequest, call_id: int) -> HttpResponse:
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "reason: say why police are handing the call over")
-        return _back(call_id)
-    try:
-        handoff_record(
-            call_id=call_id, reason=form.cleaned_data["reason"], by=request.user, request=request
-        )
-        messages.success(request, f"Handoff recorded: call {call_id} now routed to HEART.")
     except ValidationError as exc:
         error_flash(request, exc)
     return _back(call_id)
