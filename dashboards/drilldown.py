@@ -34,6 +34,7 @@ from dashboards.rollups import (
 )
 from dispatch.models import (
     CCD_DISPOSITIONS,
+    CCD_TRANSFERRED_TO_988,
     DISPOSITIONS,
     TRANSFERS_988,
     Assignment,
@@ -131,6 +132,7 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     disposition = _choice(params, "disposition", [c for c, _ in DISPOSITIONS], errors)
     ccd_disposition = _choice(params, "ccd_disposition", [c for c, _ in CCD_DISPOSITIONS], errors)
     transfer_988 = _choice(params, "transfer_988", [*(c for c, _ in TRANSFERS_988), "any"], errors)
+    transfer_by = _choice(params, "transfer_by", ("ccd", "dispatch"), errors)
     call_type = (params.get("call_type") or "").strip()
     if len(call_type) > 40:
         errors["call_type"] = "call_type: at most 40 characters"
@@ -208,6 +210,12 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     elif transfer_988:
         calls = calls.filter(transfer_988=transfer_988)
         conditions.append(f"transferred to 988: {dict(TRANSFERS_988)[transfer_988].lower()}")
+    if transfer_by:
+        by_ccd = Q(ccd_disposition=CCD_TRANSFERRED_TO_988)
+        calls = calls.filter(by_ccd) if transfer_by == "ccd" else calls.exclude(by_ccd)
+        conditions.append(
+            "by the CCD clinician" if transfer_by == "ccd" else "not by the CCD clinician"
+        )
     if weekday is not None or hour is not None:
         calls = calls.annotate(
             local_weekday=ExtractIsoWeekDay("received_at", tzinfo=zone()),

@@ -57,7 +57,7 @@ def transfers_988_section(
                 [
                     Cell(label),
                     Cell(mode, value=code),
-                    link(period, f"{n:,}", n, transfer_988=code),
+                    link(period, f"{n:,}", n, transfer_988=code, transfer_by=who),
                     Cell(pct_text(pct(n, total)), value=pct(n, total), numeric=True),
                 ]
             )
