@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
     _record_felt_safe,
     _refer,
 )
+from dispatch.services.transfer_988 import check_transfer_988
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def call_record_closed(
     referral: Referral | None = None,
     by: Any = None,
     ccd_disposition: str = "",
+    transfer_988: str = "",
 ) -> Call:
     """Store a call that already happened, triaged as of its received time, with the one unit
     that responded (if any), about `data.person_id` when known.
@@ -64,7 +66,8 @@ def call_record_closed(
     adds nothing. Raises ValidationError by field.
 
     `ccd_disposition` is a call a CCD clinician resolved by phone (no unit responded): one of
-    the phone line's resolutions, which is the call's disposition too.
+    the phone line's resolutions, which is the call's disposition too; a transfer to 988 says
+    how (`transfer_988`, warm or cold).
     """
     if data.received_at is None:
         raise ValidationError({"received_at": ["a past call needs its received time"]})
@@ -80,6 +83,7 @@ def call_record_closed(
     elif disposition:
         _check_disposition(disposition)
     _check_referral(disposition, referral)
+    check_transfer_988(disposition, transfer_988)
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=data.received_at
     )
@@ -95,6 +99,7 @@ def call_record_closed(
             closed_at=closed_at,
             disposition=disposition,
             ccd_disposition=ccd_disposition,
+            transfer_988=transfer_988,
             person_id=data.person_id,
             referral_consent=None if referral is None else referral.consent,
         )
