@@ -225,7 +225,9 @@ class HandoffForm(forms.Form):
 
 
 class Transfer988Form(forms.Form):
-    transfer_988 = forms.ChoiceField(choices=TRANSFERS_988, label="Transfer to 988")
+    transfer_988 = forms.ChoiceField(
+        choices=[("", "— warm or cold? —"), *TRANSFERS_988], label="Transfer to 988"
+    )
     reason = forms.CharField(max_length=500, required=False)
 
 
@@ -234,7 +236,10 @@ class PoliceArrivalForm(forms.Form):
 
     note = forms.CharField(max_length=500, required=False)
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.filter(kind="POLICE"), required=False, label="Police unit"
+        queryset=Unit.objects.filter(kind="POLICE"),
+        required=False,
+        label="Police unit",
+        empty_label="— not known —",
     )
 
 

@@ -637,7 +637,7 @@ MATRIX: list[Row] = [
         roles_(CCD, SUP),
         api=True,
         args=obj("phone_call"),
-        data=const({"disposition": "transferred_to_988"}),
+        data=const({"disposition": "transferred_to_988", "transfer_988": "warm"}),
     ),
     Row(
         "api-call-ccd-convert",

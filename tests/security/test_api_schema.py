@@ -37,7 +37,10 @@ FUZZ = int(os.environ.get("API_FUZZ_EXAMPLES") or 0)
 POSITIVE_EXAMPLES = FUZZ or 24
 NEGATIVE_EXAMPLES = FUZZ // 2 or 12
 # Operations a supervisor may not call, and who calls them instead.
-AS_ROLE = {("POST", "/api/v1/calls/"): roles.CALL_TAKER}
+AS_ROLE = {
+    ("POST", "/api/v1/calls/"): roles.CALL_TAKER,
+    ("POST", "/api/v1/handoffs/"): roles.POLICE,
+}
 
 
 def _documented_operations() -> list[tuple[str, str]]:
