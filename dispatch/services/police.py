@@ -200,8 +200,10 @@ def police_handoff_request(
             handed_off = bool(route)
             if not handed_off:
                 route = "POLICE"
-                call.unserved_reason = "outside_hours"
-                call.save(update_fields=["unserved_reason", "updated_at"])
+                if call.eligible_route in HANDOFF_TARGETS:
+                    # The screening found it the department's: eligible, unserved, and why.
+                    call.unserved_reason = "outside_hours"
+                    call.save(update_fields=["unserved_reason", "updated_at"])
             if call.route != route:
                 _reroute(call, route, note)
             if handed_off:

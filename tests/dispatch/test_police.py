@@ -148,6 +148,15 @@ def test_it_keeps_a_new_call_with_police_when_no_team_is_on_duty(officer):
     assert AuditEntry.objects.filter(action="call.handoff_declined").count() == 1
 
 
+def test_it_counts_no_unserved_reason_for_a_police_call_it_keeps(officer):
+    data = new_call(call_type="THEFT", answers={})
+    with time_machine.travel(NIGHT, tick=False):
+        result = police_handoff_request(by=officer, reason="needs HEART", data=data)
+    call = result.call
+    assert (result.handed_off, call.route, call.eligible_route) == (False, "POLICE", "POLICE")
+    assert call.unserved_reason == ""
+
+
 def test_it_sends_a_new_call_to_co_response_in_the_evening(officer):
     with time_machine.travel(EVENING, tick=False):
         result = police_handoff_request(by=officer, reason="needs HEART", data=new_call())
