@@ -22,6 +22,7 @@ DEMO_USERS: dict[str, tuple[str, list[str]]] = {
     "admin": ("Alex Kim", [roles.ADMIN]),
     # The Durham Emergency Communications Center's CAD: transfers calls as EIDOs.
     "ecc": ("Durham ECC", [roles.PARTNER]),
+    "police": ("Officer Pat Lee", [roles.POLICE]),
 }
 
 # Who rides in each field unit: a HEART team is a clinician, an EMT and a peer support

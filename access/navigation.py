@@ -27,6 +27,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Board", "dispatch:board", ("dispatch.dispatch_call",)),
     NavEntry("CCD queue", "dispatch:ccd_queue", ("dispatch.work_ccd_queue",)),
     NavEntry("My unit", "dispatch:responder", ("dispatch.respond_call",)),
+    NavEntry("Handoffs", "dispatch:police_handoff", ("dispatch.request_handoff",)),
     NavEntry("Caseload", "care_navigation:caseload", ("care_navigation.work_caseload",)),
     NavEntry("Dashboards", "dashboards", ("dashboards.view_dashboards",)),
     NavEntry("Rule sets", "triage:rulesets", ("triage.edit_ruleset",)),
@@ -68,6 +69,7 @@ LANDING: list[tuple[str, str]] = [
     (roles.RESPONDER, "dispatch:responder"),
     (roles.NAVIGATOR, "care_navigation:caseload"),
     (roles.SUPERVISOR, "dashboards"),
+    (roles.POLICE, "dispatch:police_handoff"),
     (roles.ADMIN, "admin:index"),
 ]
 

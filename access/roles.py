@@ -19,6 +19,7 @@ NAVIGATOR = "navigator"
 SUPERVISOR = "supervisor"
 ADMIN = "admin"
 PARTNER = "partner"
+POLICE = "police"
 
 ROLES: dict[str, str] = {
     CALL_TAKER: "Logs calls, asks the screening questions, may override the route with a reason",
@@ -29,6 +30,7 @@ ROLES: dict[str, str] = {
     SUPERVISOR: "Dashboards and reports, rule sets, case extensions; reads everything",
     ADMIN: "Users, units, schedules, call types and mappings",
     PARTNER: "A partner agency's system (a PSAP's CAD): transfers calls as NENA EIDOs",
+    POLICE: "A police officer or police dispatcher: asks the department to take a call",
 }
 
 _ADMIN_MODELS = [
@@ -68,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "care_navigation.extend_case",
         "interop.view_partnerdelivery",
     ],
+    POLICE: ["dispatch.request_handoff"],
     ADMIN: [
         f"{app}.{action}_{model}"
         for app, model in _ADMIN_MODELS

@@ -34,7 +34,9 @@ from dashboards.rollups import (
 )
 from dispatch.models import (
     CCD_DISPOSITIONS,
+    CCD_TRANSFERRED_TO_988,
     DISPOSITIONS,
+    TRANSFERS_988,
     Assignment,
     Call,
     FieldEvent,
@@ -55,6 +57,7 @@ HAS = {
     "unsafe": "with a responder answering no to 'did you feel safe?'",
     "backup": "with a police backup request",
     "handoff": "handed from police to the department",
+    "police_uninvited": "with police arriving uninvited",
     "referral_declined": "whose referral to care navigation was declined at clearing",
 }
 CASE_STAGES = {
@@ -128,6 +131,8 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     week = _day(params, "week", errors)
     disposition = _choice(params, "disposition", [c for c, _ in DISPOSITIONS], errors)
     ccd_disposition = _choice(params, "ccd_disposition", [c for c, _ in CCD_DISPOSITIONS], errors)
+    transfer_988 = _choice(params, "transfer_988", [*(c for c, _ in TRANSFERS_988), "any"], errors)
+    transfer_by = _choice(params, "transfer_by", ("ccd", "dispatch"), errors)
     call_type = (params.get("call_type") or "").strip()
     if len(call_type) > 40:
         errors["call_type"] = "call_type: at most 40 characters"
@@ -199,6 +204,18 @@ def calls_drill(period: Period, params: Mapping[str, str]) -> Drill:
     if ccd_disposition:
         calls = calls.filter(ccd_disposition=ccd_disposition)
         conditions.append(f"by phone (CCD): {dict(CCD_DISPOSITIONS)[ccd_disposition]}")
+    if transfer_988 == "any":
+        calls = calls.exclude(transfer_988="")
+        conditions.append("transferred to 988, warm or cold")
+    elif transfer_988:
+        calls = calls.filter(transfer_988=transfer_988)
+        conditions.append(f"transferred to 988: {dict(TRANSFERS_988)[transfer_988].lower()}")
+    if transfer_by:
+        by_ccd = Q(ccd_disposition=CCD_TRANSFERRED_TO_988)
+        calls = calls.filter(by_ccd) if transfer_by == "ccd" else calls.exclude(by_ccd)
+        conditions.append(
+            "by the CCD clinician" if transfer_by == "ccd" else "not by the CCD clinician"
+        )
     if weekday is not None or hour is not None:
         calls = calls.annotate(
             local_weekday=ExtractIsoWeekDay("received_at", tzinfo=zone()),
@@ -276,10 +293,13 @@ def _has_filter(calls: QuerySet[Call], has: str) -> tuple[QuerySet[Call], str]:
         which = Q(safety_checks__safe=safe)
         field, label = "safety_checks", "answers"
     else:
-        kind = FieldEvent.Kind.BACKUP_REQUESTED if has == "backup" else FieldEvent.Kind.HANDOFF
+        kind, label = {
+            "backup": (FieldEvent.Kind.BACKUP_REQUESTED, "backup requests"),
+            "police_uninvited": (FieldEvent.Kind.POLICE_UNINVITED, "uninvited police arrivals"),
+        }.get(has, (FieldEvent.Kind.HANDOFF, "handoffs"))
         rows = FieldEvent.objects.filter(call=OuterRef("pk"), kind=kind)
         which = Q(events__kind=kind)
-        field, label = "events", "backup requests" if has == "backup" else "handoffs"
+        field = "events"
     calls = calls.filter(Exists(rows)).annotate(counted=Count(field, filter=which))
     return calls, label
 

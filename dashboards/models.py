@@ -53,6 +53,8 @@ class CallRollup(models.Model):
     backups = models.PositiveIntegerField()
     handoffs = models.PositiveIntegerField()
     police_took_over = models.PositiveIntegerField()
+    # Police arriving uninvited on these calls (field events; docs/police_and_988.md).
+    police_uninvited = models.PositiveIntegerField(default=0)
 
     class Meta:
         default_permissions = ()
@@ -183,20 +185,22 @@ class RollupState(models.Model):
 
 class DispositionRollup(models.Model):
     """Calls received on one local day by how they ended: the field's disposition and the
-    phone line's (CCD) disposition, both blank for a call that has neither yet."""
+    phone line's (CCD) disposition, both blank for a call that has neither yet, and how a
+    transfer to 988 went (warm, cold, blank for none)."""
 
     grain = _grain()
     day = models.DateField()
     source = models.CharField(max_length=40)
     disposition = models.CharField(max_length=32)
     ccd_disposition = models.CharField(max_length=32)
+    transfer_988 = models.CharField(max_length=4, default="")
     calls = models.PositiveIntegerField()
 
     class Meta:
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "day", "source", "disposition", "ccd_disposition"],
+                fields=["grain", "day", "source", "disposition", "ccd_disposition", "transfer_988"],
                 name="dash_disposition_key",
             )
         ]

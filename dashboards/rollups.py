@@ -89,10 +89,18 @@ CALL_COLUMNS = (
     "backups",
     "handoffs",
     "police_took_over",
+    "police_uninvited",
 )
 HISTOGRAM_COLUMNS = ("day", "source", "route", "measure", "bucket", "calls")
 PERSON_COLUMNS = ("day", "source", "person_id", "responses")
-DISPOSITION_COLUMNS = ("day", "source", "disposition", "ccd_disposition", "calls")
+DISPOSITION_COLUMNS = (
+    "day",
+    "source",
+    "disposition",
+    "ccd_disposition",
+    "transfer_988",
+    "calls",
+)
 HOUR_COLUMNS = (
     "day",
     "weekday",
@@ -199,6 +207,11 @@ def per_call(calls: QuerySet[Call]) -> QuerySet[Any]:
             handoffs_n=_count(
                 FieldEvent.objects.filter(call=OuterRef("pk"), kind=FieldEvent.Kind.HANDOFF)
             ),
+            uninvited_n=_count(
+                FieldEvent.objects.filter(
+                    call=OuterRef("pk"), kind=FieldEvent.Kind.POLICE_UNINVITED
+                )
+            ),
         )
         .values(
             "r_day",
@@ -216,6 +229,7 @@ def per_call(calls: QuerySet[Call]) -> QuerySet[Any]:
             "safety_yes",
             "backups_n",
             "handoffs_n",
+            "uninvited_n",
         )
     )
 
@@ -275,7 +289,8 @@ def call_rollup_select(calls: QuerySet[Call]) -> tuple[str, list[Any]]:
           SUM(c.safety_yes) AS safety_yes, SUM(c.backups_n) AS backups,
           SUM(c.handoffs_n) AS handoffs,
           SUM(CASE WHEN c.r_disposition = 'police_took_over' THEN 1 ELSE 0 END)
-            AS police_took_over
+            AS police_took_over,
+          SUM(c.uninvited_n) AS police_uninvited
         FROM ({inner}) c
         GROUP BY 1, 2, 3, 4, 5, 6
     """  # noqa: S608 (constants and compiled ORM SQL; every value is a parameter)
@@ -355,14 +370,15 @@ def disposition_select(calls: QuerySet[Call]) -> tuple[str, list[Any]]:
             r_source=F("source"),
             r_disposition=F("disposition"),
             r_ccd=F("ccd_disposition"),
+            r_988=F("transfer_988"),
         )
-        .values("r_day", "r_source", "r_disposition", "r_ccd")
+        .values("r_day", "r_source", "r_disposition", "r_ccd", "r_988")
     )
     inner, params = _sql(ended)
     sql = f"""
         SELECT c.r_day AS day, c.r_source AS source, c.r_disposition AS disposition,
-          c.r_ccd AS ccd_disposition, COUNT(*) AS calls
-        FROM ({inner}) c GROUP BY 1, 2, 3, 4
+          c.r_ccd AS ccd_disposition, c.r_988 AS transfer_988, COUNT(*) AS calls
+        FROM ({inner}) c GROUP BY 1, 2, 3, 4, 5
     """  # noqa: S608
     return sql, params
 
@@ -389,7 +405,7 @@ CALLS = Rollup(CallRollup, CALL_COLUMNS[1:6], CALL_COLUMNS[6:], call_rollup_sele
 HISTOGRAMS = Rollup(CallHistogram, HISTOGRAM_COLUMNS[1:5], ("calls",), histogram_select)
 HOURS = Rollup(EligibleHourRollup, HOUR_COLUMNS[1:7], ("calls",), hour_select)
 PEOPLE = Rollup(PersonDayRollup, PERSON_COLUMNS[1:3], ("responses",), person_select)
-ENDINGS = Rollup(DispositionRollup, DISPOSITION_COLUMNS[1:4], ("calls",), disposition_select)
+ENDINGS = Rollup(DispositionRollup, DISPOSITION_COLUMNS[1:5], ("calls",), disposition_select)
 ROLLUPS = (CALLS, HISTOGRAMS, HOURS, PEOPLE, ENDINGS)
 
 

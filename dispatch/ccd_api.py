@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
-from dispatch.models import CCD_RESOLUTIONS, Call
+from dispatch.models import CCD_RESOLUTIONS, TRANSFERS_988, Call
 from dispatch.serializers import AnswersField, CallSerializer, ReferralSerializer
 from dispatch.services import CallNotOnPhone, Referral, ccd_convert, ccd_resolve
 from web.errors import error_response
@@ -68,6 +68,13 @@ class CcdResolveSerializer(StrictSerializer):
         allow_null=True,
         help_text="Required for referred_to_care_navigation: the person's answer (consent "
         "opens a case; a decline is counted).",
+    )
+    transfer_988 = serializers.ChoiceField(
+        choices=TRANSFERS_988,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for transferred_to_988: warm (handed over on the line) or cold.",
     )
 
 
@@ -133,6 +140,7 @@ def call_ccd_resolve(request: Request, call_id: int) -> Response:
             call_id=call_id,
             disposition=d["disposition"],
             referral=referral,
+            transfer_988=d["transfer_988"],
             by=request.user,
             request=request._request,
         )

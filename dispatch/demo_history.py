@@ -50,6 +50,8 @@ from dispatch.services import (
     call_record_closed,
     ccd_convert,
     handoff_record,
+    handoff_route,
+    police_arrival_record,
     triage_evaluate,
     unit_assign,
     unit_status_set,
@@ -60,6 +62,7 @@ from triage.selectors import engine_get
 DATA_FILE = Path(__file__).with_name("data") / "durham_2021_crisis_calls.csv"
 DEPARTMENT_FIELD = ("HEART", "CO_RESPONSE")
 REFERRED = "referred_to_care_navigation"
+TRANSFERRED_TO_988 = "transferred_to_988"
 
 # Fictional people: common first and last names, drawn in pairs.
 # fmt: off
@@ -336,10 +339,16 @@ class Year:
             referral = self.referral_draw(person, consent=True if person is not None else None)
         felt_safe = self.felt_safe_draw(unit.pk)
         self.until_backup -= 1
+        uninvited = self.rng.random() < self.process.department.police_uninvited
         if self.until_backup <= 0:
             self.until_backup = round(self.process.department.backup_every.draw(self.rng))
             outcome = self.outcome_draw(disposition, police_present=True)
             call = self.with_backup(data, unit, times, disposition, felt_safe, referral, outcome)
+        elif uninvited:
+            outcome = self.outcome_draw(disposition, police_present=True)
+            call = self.with_uninvited_police(
+                data, unit, times, disposition, felt_safe, referral, outcome
+            )
         else:
             call = self.store(
                 row,
@@ -360,12 +369,17 @@ class Year:
         ends = row.received + self.spread_minutes(self.process.ccd.phone_minutes)
         if self.rng.random() >= self.process.ccd.convert:
             disposition = weighted(self.rng, self.process.ccd.dispositions)
+            transfer = ""
+            if disposition == TRANSFERRED_TO_988:
+                warm = self.rng.random() < self.process.ccd.transfer_988_warm
+                transfer = "warm" if warm else "cold"
             self.store(
                 row,
                 data,
                 response=None,
                 disposition="",
                 ccd_disposition=disposition,
+                transfer_988=transfer,
                 closed_at=ends,
                 referral=self.referral_draw() if disposition == REFERRED else None,
                 by=self.users.get("ccd"),
@@ -398,22 +412,25 @@ class Year:
         on_scene = times.on_scene_at or row.received
         handoff_at = on_scene + self.spread_minutes(self.process.handoff.after_minutes)
         hands_off = self.rng.random() < self.process.handoff.share
-        if not (hands_off and self.coverage.on_duty("HEART", handoff_at)):
+        # The duty rule of a handoff: HEART, else co-response, else police keep the call.
+        team, _ = handoff_route("HEART", handoff_at)
+        if not (hands_off and team):
             self.store(
                 row, data, response=times, disposition="", closed_at=times.cleared_at or on_scene
             )
             return
         self.result.replayed += 1
-        dispatcher = self.users.get("dispatcher")
+        by_police = self.rng.random() < self.process.handoff.by_police
+        asker = self.users.get("police" if by_police else "dispatcher")
         call = self.create(data)
         self.respond(call, police, times)
         handoff_record(
             call_id=call.pk,
             reason="calm on arrival; person needs HEART, not an arrest",
-            by=dispatcher,
+            by=asker,
             at=handoff_at,
         )
-        heart = self.rng.choice(self.pools["HEART"])
+        heart = self.rng.choice(self.pools[team])
         heart_times = self.times_draw(handoff_at, heart)
         self.respond(call, heart, heart_times)
         self.release(police, heart_times.on_scene_at)
@@ -422,6 +439,31 @@ class Year:
         outcome = self.outcome_draw(disposition, police_present=True)
         felt_safe = self.felt_safe_draw(heart.pk)
         self.clear(call, heart, heart_times, disposition, felt_safe, referral, outcome)
+
+    def with_uninvited_police(
+        self,
+        data: CallInput,
+        unit: Unit,
+        times: ResponseTimes,
+        disposition: str,
+        felt_safe: list[FeltSafe],
+        referral: Referral | None,
+        outcome: Outcome | None,
+    ) -> Call:
+        """Police arrive on the team's call unasked; the team's lead records it."""
+        self.result.replayed += 1
+        call = self.create(data)
+        self.respond(call, unit, times)
+        on_scene = times.on_scene_at or times.dispatched_at
+        police_arrival_record(
+            call_id=call.pk,
+            note="a patrol car stopped on its way past; the officer left when asked",
+            unit_id=self.rng.choice(self.pools["POLICE"]).pk,
+            by=self.leads[unit.pk],
+            at=on_scene + timedelta(minutes=self.rng.uniform(1, 8)),
+        )
+        self.clear(call, unit, times, disposition, felt_safe, referral, outcome)
+        return call
 
     def with_backup(
         self,

@@ -77,6 +77,7 @@ class Times:
 class Department:
     felt_safe: float
     backup_every: Spread
+    police_uninvited: float
     dispositions: Weights
     referral_consent: float
 
@@ -84,6 +85,7 @@ class Department:
 @dataclass(frozen=True)
 class Handoff:
     share: float
+    by_police: float
     after_minutes: Spread
 
 
@@ -92,6 +94,7 @@ class Ccd:
     convert: float
     phone_minutes: Spread
     dispositions: Weights
+    transfer_988_warm: float
     safety_plans: int
     plan_revised: float
 

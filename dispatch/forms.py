@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from dispatch.models import CCD_RESOLUTIONS, DISPOSITIONS, Unit
+from dispatch.models import CCD_RESOLUTIONS, DISPOSITIONS, TRANSFERS_988, Unit
 from dispatch.outcome_vocabulary import (
     AGE_BANDS,
     DEMOGRAPHICS,
@@ -23,7 +23,7 @@ from dispatch.outcome_vocabulary import (
     TRANSPORT_VOLUNTARY,
     VETERAN_STATUSES,
 )
-from dispatch.services import CallInput, Outcome, Referral
+from dispatch.services import HANDOFF_TARGETS, CallInput, Outcome, Referral
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from triage.models import CallType
@@ -280,11 +280,106 @@ class ClearForm(ReferralFields, OutcomeFields):
 
 class CcdResolveForm(ReferralFields):
     """A call resolved by phone: the phone line's disposition and, when referred, the
-    person's answer. (Converting to a field response is the queue's other form.)"""
+    person's answer; a transfer to 988, warm or cold. (Converting to a field response is the
+    queue's other form.)"""
 
     disposition = forms.ChoiceField(choices=[("", "— choose —"), *CCD_RESOLUTIONS])
+    transfer_988 = forms.ChoiceField(
+        choices=[("", "— not transferred —"), *TRANSFERS_988],
+        required=False,
+        label="Transfer to 988",
+    )
 
-    field_order = ["disposition"]
+    field_order = ["disposition", "transfer_988"]
+
+
+TARGET_CHOICES = [
+    (t, {"HEART": "HEART team", "CO_RESPONSE": "Co-response pair"}[t]) for t in HANDOFF_TARGETS
+]
+
+
+class HandoffForm(forms.Form):
+    """A dispatcher records that police handed a call to the department."""
+
+    reason = forms.CharField(max_length=500)
+    target = forms.ChoiceField(choices=TARGET_CHOICES, initial="HEART")
+
+
+class Transfer988Form(forms.Form):
+    transfer_988 = forms.ChoiceField(
+        choices=[("", "— warm or cold? —"), *TRANSFERS_988], label="Transfer to 988"
+    )
+    reason = forms.CharField(max_length=500, required=False)
+
+
+class PoliceArrivalForm(forms.Form):
+    """Police arrived on a department call uninvited: what happened, and which unit if known."""
+
+    note = forms.CharField(max_length=500, required=False)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(kind="POLICE"),
+        required=False,
+        label="Police unit",
+        empty_label="— not known —",
+    )
+
+
+POLICE_QUESTIONS = ("weapon", "violence", "threats", "medical", "self_harm", "crime_in_progress")
+
+
+class PoliceHandoffForm(forms.Form):
+    """Police ask the department to take a call: one they hold in the console (its number), or
+    a new one they describe. The screening answers are what police found on scene."""
+
+    target = forms.ChoiceField(choices=TARGET_CHOICES, initial="HEART", label="Hand to")
+    reason = forms.CharField(max_length=500, label="Why the department")
+    call_id = forms.IntegerField(required=False, min_value=1, label="Call number (if logged)")
+    call_type = forms.CharField(max_length=120, required=False, label="Call type")
+    address = forms.CharField(max_length=200, required=False)
+    zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
+    caller_name = forms.CharField(max_length=200, required=False, label="Person's name")
+    callback_number = forms.CharField(max_length=40, required=False, label="Callback number")
+    narrative = forms.CharField(
+        required=False,
+        validators=[MaxLengthValidator(NARRATIVE_MAX_CHARS, message=NARRATIVE_TOO_LONG)],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What police found",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in POLICE_QUESTIONS:
+            self.fields[name] = _answer_field(name)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        d = self.cleaned_data
+        raw = (d.get("call_type") or "").strip()
+        if d.get("call_id") and raw:
+            self.add_error("call_id", "give a call number or a new call's type, not both")
+        elif not d.get("call_id") and not raw:
+            self.add_error("call_type", "required for a new call (or give the call number)")
+        elif raw:
+            code = call_type_resolve(raw.split(" — ")[0])
+            if code is None:
+                self.add_error("call_type", f"{raw!r} is not a known call type or mapped label")
+            else:
+                d["call_type"] = code
+        return d
+
+    def call_input(self) -> CallInput | None:
+        d = self.cleaned_data
+        if d.get("call_id"):
+            return None
+        return CallInput(
+            call_type=d["call_type"],
+            address=d.get("address", "").strip(),
+            zone=d.get("zone", "").strip(),
+            caller_name=d.get("caller_name", "").strip(),
+            callback_number=d.get("callback_number", "").strip(),
+            narrative=d.get("narrative", "").strip(),
+            answers={q: d[q] for q in POLICE_QUESTIONS if d.get(q)},
+        )
 
 
 class CcdConvertForm(forms.Form):

@@ -56,6 +56,13 @@ POSITION_SOURCES = [
     ("dispatcher", "a dispatcher"),
     ("demo", "demo data"),
 ]
+# A transfer to the regional 988 center (docs/police_and_988.md): warm, the clinician stays on
+# the line until 988 answers and is told the story; cold, the caller is given the number or
+# put through without a hand-over.
+CCD_TRANSFERRED_TO_988 = "transferred_to_988"
+TRANSFERS_988 = [("warm", "Warm (hand-over on the line)"), ("cold", "Cold (no hand-over)")]
+# The source of a call police asked the department to take (docs/police_and_988.md).
+POLICE_HANDOFF_SOURCE = "police_handoff"
 
 
 class Unit(models.Model):
@@ -164,6 +171,10 @@ class Call(models.Model):
     ccd_disposition = models.CharField(
         max_length=32, choices=CCD_DISPOSITIONS, blank=True, default="", db_default=""
     )
+    # How the call was transferred to 988 ("warm" or "cold"), when it was; blank otherwise.
+    transfer_988 = models.CharField(
+        max_length=4, choices=TRANSFERS_988, blank=True, default="", db_default=""
+    )
     # Referral to care navigation at clearing: None = not offered, False = declined (a count,
     # no case), True = consented (a case was opened).
     referral_consent = models.BooleanField(null=True, blank=True)
@@ -192,6 +203,7 @@ class Call(models.Model):
             ("dispatch_call", "Can assign units and work the board"),
             ("work_ccd_queue", "Can work the CCD phone queue"),
             ("respond_call", "Can update own unit and clear its call"),
+            ("request_handoff", "Can ask the department to take a call (police)"),
         ]
         # Every index costs each inserted call, and a city's history is millions of closed,
         # imported calls: what only open or console calls need is a partial index that those
@@ -305,6 +317,7 @@ class FieldEvent(models.Model):
         HOLD_FALLBACK = "hold_fallback", "No unit within the hold: fell back"
         DUPLICATE_LINKED = "duplicate_linked", "Duplicate call linked"
         TRANSFER_UPDATED = "transfer_updated", "The transferring agency updated the call"
+        POLICE_UNINVITED = "police_uninvited", "Police arrived uninvited"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)

@@ -141,6 +141,8 @@ class CallSerializer(serializers.ModelSerializer[Any]):
             "explanation",
             "disposition",
             "ccd_disposition",
+            "transfer_988",
+            "source",
             "duplicate_of",
             "first_dispatched_at",
             "first_on_scene_at",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, field, intake
+from dispatch.views import board, field, intake, police
 
 app_name = "dispatch"
 
@@ -13,7 +13,10 @@ urlpatterns = [
     path("calls/<int:call_id>/assign/", board.assign, name="assign"),
     path("calls/<int:call_id>/hold/", board.hold, name="hold"),
     path("calls/<int:call_id>/fall-back/", board.fall_back, name="fall_back"),
-    path("calls/<int:call_id>/handoff/", board.handoff, name="handoff"),
+    path("calls/<int:call_id>/handoff/", police.handoff, name="handoff"),
+    path("calls/<int:call_id>/transfer-988/", police.transfer_988, name="transfer_988"),
+    path("calls/<int:call_id>/police-arrived/", police.police_arrived, name="police_arrived"),
+    path("handoffs/", police.police_handoff, name="police_handoff"),
     path("calls/<int:call_id>/backup/", board.backup, name="backup"),
     path("units/<int:unit_id>/status/", board.unit_status, name="unit_status"),
     path("ccd/", field.ccd_queue, name="ccd_queue"),
@@ -23,4 +26,9 @@ urlpatterns = [
     path("my-unit/status/", field.responder_status, name="responder_status"),
     path("my-unit/backup/", field.responder_backup, name="responder_backup"),
     path("my-unit/clear/", field.responder_clear, name="responder_clear"),
+    path(
+        "my-unit/police-arrived/",
+        police.responder_police_arrived,
+        name="responder_police_arrived",
+    ),
 ]

@@ -6,7 +6,7 @@ from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dashboards import api as dashboards_api
 from dispatch import api as dispatch_api
-from dispatch import ccd_api
+from dispatch import ccd_api, police_api
 from heart import views
 from interop import api as interop_api
 from triage import api as triage_api
@@ -27,6 +27,17 @@ urlpatterns = [
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
     path("calls/<int:call_id>/eido/", interop_api.call_eido_detail, name="api-call-eido"),
     path("eido/", interop_api.eido_transfer, name="api-eido"),
+    path(
+        "calls/<int:call_id>/police-arrival/",
+        police_api.call_police_arrival,
+        name="api-call-police-arrival",
+    ),
+    path(
+        "calls/<int:call_id>/transfer-988/",
+        police_api.call_transfer_988_api,
+        name="api-call-transfer-988",
+    ),
+    path("handoffs/", police_api.handoffs, name="api-handoffs"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),

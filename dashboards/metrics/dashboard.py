@@ -26,6 +26,7 @@ from dashboards.metrics.sql import (
     police_minutes_learned,
 )
 from dashboards.metrics.times import times_section
+from dashboards.metrics.transfers_988 import transfers_988_section
 from dashboards.models import CallRollup, RollupState
 from dashboards.rollups import dirty_days, rollup_state
 from dispatch.models import Call
@@ -49,7 +50,9 @@ def dashboard_build(period: Period) -> Dashboard:
     eligible_section(period, groups, figures, tables)
     times_section(period, groups, histograms, figures, tables, charts)
     field_section(period, groups, figures, tables)
-    dispositions_section(period, disposition_rows(scope), tables)
+    endings = disposition_rows(scope)
+    dispositions_section(period, endings, tables)
+    transfers_988_section(period, endings, figures, tables)
     outcomes_section(period, tables)
     learned = police_minutes_learned(Scope(period=None, source="", dirty=frozen))
     police_hours_section(period, groups, learned, labels, figures, tables)

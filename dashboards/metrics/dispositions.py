@@ -15,11 +15,11 @@ PHONE_RESOLUTIONS = frozenset(code for code, _ in CCD_RESOLUTIONS)
 
 
 def dispositions_section(
-    period: Period, rows: list[tuple[str, str, int]], tables: dict[str, Table]
+    period: Period, rows: list[tuple[str, str, str, int]], tables: dict[str, Table]
 ) -> None:
     field: dict[str, int] = defaultdict(int)
     phone: dict[str, int] = defaultdict(int)
-    for disposition, ccd, n in rows:
+    for disposition, ccd, _transfer_988, n in rows:
         if ccd:
             phone[ccd] += n
         if disposition and ccd not in PHONE_RESOLUTIONS:

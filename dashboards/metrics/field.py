@@ -1,4 +1,5 @@
-"""In the field: felt-safe answers, police backup requests, handoffs."""
+"""In the field: felt-safe answers, police backup requests, handoffs, police arriving
+uninvited."""
 
 from __future__ import annotations
 
@@ -50,6 +51,18 @@ def field_section(
             url=period.url("dashboards_calls", has="handoff"),
         )
     )
+    uninvited_share = pct(s.police_uninvited, s.department_responses)
+    figures.append(
+        Figure(
+            "police_uninvited",
+            "Police arriving uninvited",
+            f"{s.police_uninvited:,} for {s.department_responses:,} department responses "
+            f"({pct_text(uninvited_share)})",
+            s.police_uninvited,
+            REFERENCES["police_uninvited"],
+            url=period.url("dashboards_calls", has="police_uninvited"),
+        )
+    )
     tables["field"] = Table(
         "field",
         "In the field",
@@ -92,6 +105,14 @@ def field_section(
                 Cell(""),
                 Cell(REFERENCES["handoffs"]),
             ],
+            [
+                Cell("Police arriving uninvited on department calls"),
+                link(period, f"{s.police_uninvited:,}", s.police_uninvited, has="police_uninvited"),
+                Cell(pct_text(uninvited_share), value=uninvited_share, numeric=True),
+                Cell(""),
+            ],
         ],
-        note="Backup share: requests per department assignment on the period's calls.",
+        note="Backup share and uninvited share: per department assignment on the period's "
+        "calls. Handoffs: calls police held and handed to HEART or co-response, asked for by a "
+        "dispatcher or by police themselves (source police_handoff).",
     )

@@ -18,6 +18,8 @@ REFERENCES: dict[str, str] = {
     "felt_safe": "HEART: 99%",
     "backup": "CAHOOTS 2019: 150 of ~24,000 (0.6%)",
     "handoffs": "HEART: 450+ in two years",
+    "transfers_988": "—",
+    "police_uninvited": "—",
     "police_hours": "HEART: 5,500+ hours in two years",
     "care": "HEART: 20% connected",
     "familiar": "Durham: 0.5% of people, 12% of responses",

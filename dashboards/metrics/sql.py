@@ -138,6 +138,7 @@ class Sums:
     backups: int = 0
     handoffs: int = 0
     police_took_over: int = 0
+    police_uninvited: int = 0
 
     def add(self, values: Sequence[Any]) -> None:
         # PostgreSQL sums integers as numeric: back to int (counts) or float (seconds).
@@ -189,15 +190,15 @@ def histograms_by_route(scope: Scope) -> dict[tuple[str, str], dict[int, int]]:
     return out
 
 
-def disposition_rows(scope: Scope) -> list[tuple[str, str, int]]:
-    """(disposition, CCD disposition, calls) for the scope's calls that ended."""
+def disposition_rows(scope: Scope) -> list[tuple[str, str, str, int]]:
+    """(disposition, CCD disposition, 988 transfer, calls) for the scope's calls that ended."""
     union, params = rollup_union(ENDINGS, scope)
     rows = fetch(
-        "SELECT disposition, ccd_disposition, SUM(calls)"  # noqa: S608
-        f" FROM {union} r GROUP BY disposition, ccd_disposition",
+        "SELECT disposition, ccd_disposition, transfer_988, SUM(calls)"  # noqa: S608
+        f" FROM {union} r GROUP BY disposition, ccd_disposition, transfer_988",
         params,
     )
-    return [(d, c, int(n)) for d, c, n in rows]
+    return [(d, c, t, int(n)) for d, c, t, n in rows]
 
 
 def hour_rows(scope: Scope) -> list[tuple[int, int, str, str, str, int]]:

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dispatch", "0011_call_transfers"),
+        ("dispatch", "0012_police_handoffs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

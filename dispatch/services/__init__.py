@@ -8,7 +8,6 @@ from dispatch.services.assignments import (
     backup_request,
     call_fall_back,
     call_hold,
-    handoff_record,
     unit_assign,
     unit_status_set,
 )
@@ -30,15 +29,28 @@ from dispatch.services.clearing import (
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
 from dispatch.services.outcomes import Outcome
+from dispatch.services.police import (
+    HANDOFF_TARGETS,
+    HandoffDeclined,
+    HandoffResult,
+    handoff_record,
+    handoff_route,
+    police_arrival_record,
+    police_handoff_request,
+)
 from dispatch.services.positions import PositionReport, unit_position_report
+from dispatch.services.transfer_988 import call_transfer_988
 from dispatch.services.transfers import call_transfer_update
 
 __all__ = [
+    "HANDOFF_TARGETS",
     "CallInput",
     "CallNotOnPhone",
     "CallNotOpen",
     "DutySync",
     "FeltSafe",
+    "HandoffDeclined",
+    "HandoffResult",
     "IdempotencyConflict",
     "PositionReport",
     "Outcome",
@@ -52,11 +64,15 @@ __all__ = [
     "call_hold",
     "call_record_closed",
     "call_transfer_update",
+    "call_transfer_988",
     "calls_person_move",
     "calls_person_set",
     "ccd_convert",
     "ccd_resolve",
     "handoff_record",
+    "handoff_route",
+    "police_arrival_record",
+    "police_handoff_request",
     "triage_evaluate",
     "unit_assign",
     "unit_duty_sync",

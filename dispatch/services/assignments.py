@@ -321,35 +321,3 @@ def backup_request(
             detail={"unit": assignment.unit.name, "reason": event.reason, **_stamp(at, when)},
         )
     return event
-
-
-def handoff_record(
-    *, call_id: int, reason: str, by: Any, request: Any = None, at: datetime | None = None
-) -> FieldEvent:
-    """Police on a call ask the department to take it over: the call is rerouted to HEART.
-    `at` is when, for a handoff recorded after the fact (default now)."""
-    now = timezone.now()
-    with transaction.atomic():
-        call = _lock_open_call(call_id)
-        when = _instant(at, now=now, not_before=call.received_at)
-        if call.route == "HEART":
-            raise ValidationError({"call": ["the call is already routed to HEART"]})
-        previous = call.route
-        call.route = "HEART"
-        if not call.assignments.filter(cleared_at__isnull=True, unit__kind="HEART").exists():
-            call.status = (
-                Call.Status.QUEUED
-                if not call.assignments.filter(cleared_at__isnull=True).exists()
-                else Call.Status.ACTIVE
-            )
-        call.save(update_fields=["route", "status", "updated_at"])
-        event = _field_event(call, kind=FieldEvent.Kind.HANDOFF, at=when, by=by, reason=reason)
-        audit_record(
-            action="call.handoff",
-            user=by,
-            obj=call,
-            request=request,
-            detail={"from": previous, "reason": event.reason, **_stamp(at, when)},
-        )
-        _announce(call.pk, "transferred", at=when)
-    return event

@@ -39,6 +39,7 @@ from dispatch.services.calls import (
     triage_evaluate,
 )
 from dispatch.services.outcomes import Outcome, outcome_check, outcome_record
+from dispatch.services.transfer_988 import check_transfer_988
 from dispatch.signals import referral_made
 
 DISPOSITION_CODES = [code for code, _ in DISPOSITIONS]
@@ -272,6 +273,7 @@ def ccd_resolve(
     disposition: str,
     by: Any,
     referral: Referral | None = None,
+    transfer_988: str = "",
     request: Any = None,
 ) -> Call:
     """A CCD clinician resolved the call by phone, with one of the phone line's dispositions
@@ -279,18 +281,28 @@ def ccd_resolve(
     transferred to 988, caller disconnected), stored as both the call's disposition and its
     CCD disposition. A referral to care navigation needs the person's answer, exactly as at a
     field clearing: consented, it opens a case (with the needs, and the name and phone when
-    given); declined, the offer is counted."""
+    given); declined, the offer is counted. A transfer to 988 says warm or cold
+    (`transfer_988`)."""
     _check_ccd_resolution(disposition)
     _check_referral(disposition, referral)
+    check_transfer_988(disposition, transfer_988)
     now = timezone.now()
     with transaction.atomic():
         call = _lock_phone_call(call_id, doing="resolved")
         call.status = Call.Status.CLOSED
         call.disposition = disposition
         call.ccd_disposition = disposition
+        call.transfer_988 = transfer_988
         call.closed_at = now
         call.save(
-            update_fields=["status", "disposition", "ccd_disposition", "closed_at", "updated_at"]
+            update_fields=[
+                "status",
+                "disposition",
+                "ccd_disposition",
+                "transfer_988",
+                "closed_at",
+                "updated_at",
+            ]
         )
         if referral is not None:
             _refer(call, referral, by=by, request=request)
@@ -301,6 +313,7 @@ def ccd_resolve(
             request=request,
             detail={
                 "disposition": disposition,
+                "transfer_988": transfer_988 or None,
                 "referral": None if referral is None else referral.consent,
             },
         )

@@ -30,6 +30,7 @@ from dispatch.services.clearing import (
     _refer,
 )
 from dispatch.services.outcomes import Outcome, outcome_check, outcome_record
+from dispatch.services.transfer_988 import check_transfer_988
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def call_record_closed(
     by: Any = None,
     ccd_disposition: str = "",
     outcome: Outcome | None = None,
+    transfer_988: str = "",
 ) -> Call:
     """Store a call that already happened, triaged as of its received time, with the one unit
     that responded (if any), about `data.person_id` when known.
@@ -70,6 +72,8 @@ def call_record_closed(
 
     `outcome` is what the clearing recorded (arrest, transport, demographics...;
     services/outcomes.py), checked as at a clearing on the console.
+    the phone line's resolutions, which is the call's disposition too; a transfer to 988 says
+    how (`transfer_988`, warm or cold).
     """
     if data.received_at is None:
         raise ValidationError({"received_at": ["a past call needs its received time"]})
@@ -87,6 +91,7 @@ def call_record_closed(
     _check_referral(disposition, referral)
     if outcome is not None:
         outcome_check(outcome, disposition=disposition)
+    check_transfer_988(disposition, transfer_988)
     result = triage_evaluate(
         call_type=data.call_type, answers=data.answers, received_at=data.received_at
     )
@@ -102,6 +107,7 @@ def call_record_closed(
             closed_at=closed_at,
             disposition=disposition,
             ccd_disposition=ccd_disposition,
+            transfer_988=transfer_988,
             person_id=data.person_id,
             referral_consent=None if referral is None else referral.consent,
         )

@@ -23,12 +23,12 @@ from dispatch.services import (
     backup_request,
     call_fall_back,
     call_hold,
-    handoff_record,
     unit_assign,
     unit_status_set,
 )
 from dispatch.views.maps import MAP_UNIT_FIELDS, map_frame, unit_markers
 from dispatch.views.people import people_context
+from dispatch.views.police import police_context
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
 
@@ -181,6 +181,7 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "call_map": call_map,
             "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
             "outcome": _outcome_of(call),
+            **police_context(call),
         },
     )
 
@@ -265,23 +266,6 @@ def fall_back(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         call = call_fall_back(call_id=call_id, by=request.user, request=request)
         messages.success(request, f"Call {call_id} fell back to {call.route} (no unit).")
-    except ValidationError as exc:
-        error_flash(request, exc)
-    return _back(call_id)
-
-
-@require_POST
-@permission_required("dispatch.dispatch_call", raise_exception=True)
-def handoff(request: HttpRequest, call_id: int) -> HttpResponse:
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "reason: say why police are handing the call over")
-        return _back(call_id)
-    try:
-        handoff_record(
-            call_id=call_id, reason=form.cleaned_data["reason"], by=request.user, request=request
-        )
-        messages.success(request, f"Handoff recorded: call {call_id} now routed to HEART.")
     except ValidationError as exc:
         error_flash(request, exc)
     return _back(call_id)

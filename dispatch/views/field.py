@@ -92,6 +92,7 @@ def ccd_resolve_view(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
                 call_id=call_id,
                 disposition=form.cleaned_data["disposition"],
                 referral=form.referral(),
+                transfer_988=form.cleaned_data["transfer_988"],
                 by=request.user,
                 request=request,
             )
@@ -99,6 +100,8 @@ def ccd_resolve_view(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
             errors_to_form(form, exc, fields=form.SERVICE_FIELDS)
         else:
             done = f"Call {call_id} resolved by phone: {call.get_disposition_display()}."
+            if call.transfer_988:
+                done = done[:-1] + f" ({call.get_transfer_988_display().lower()})."
             if call.referral_consent is True:
                 done += " A care-navigation case is open for the person."
             elif call.referral_consent is False:

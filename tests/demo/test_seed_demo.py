@@ -26,7 +26,7 @@ from dashboards import metrics, staffing
 from dispatch import selectors
 from dispatch.demo_history import Year, _rows
 from dispatch.demo_parameters import demo_process
-from dispatch.models import Call, SafetyCheck, Unit
+from dispatch.models import Call, FieldEvent, SafetyCheck, Unit
 from people.models import Person
 
 NY = ZoneInfo("America/New_York")
@@ -173,6 +173,22 @@ def test_it_renders_every_headline_card_filled(at_day, client_for):
         assert "—" not in text, text
         assert not re.search(r"\b(of|for|over) 0\b", text), text
         assert re.search(r"[1-9]", text), text
+
+
+def test_it_shows_988_transfers_handoffs_and_uninvited_police(at_day, client_for):
+    board = year_board()
+    rows = {(r[0].text, r[1].csv): r[2].value for r in board.tables["transfers_988"].rows}
+    assert (
+        rows[("By phone (CCD clinician)", "warm")] > rows[("By phone (CCD clinician)", "cold")] > 0
+    )
+    assert figure(board, "police_uninvited").value > 0
+    # Handoffs recorded both ways: by the dispatcher, and by police on their own page.
+    handoffs = FieldEvent.objects.filter(kind="handoff", call__source="demo")
+    assert handoffs.filter(by__username="police").exists()
+    assert handoffs.filter(by__username="dispatcher").exists()
+    assert Call.objects.filter(source="demo", events__kind="handoff", route="CO_RESPONSE").exists()
+    page = client_for(demo_user("police")).get("/dispatch/handoffs/").content.decode()
+    assert "Your recent requests" in page and "None yet." not in page
 
 
 def test_it_signs_in_every_demo_user_with_the_readme_password(at_day):

@@ -57,7 +57,9 @@ def test_it_has_the_six_dispositions_of_the_phone_line_in_order():
 
 @pytest.mark.parametrize("code", [c for c in RESOLUTIONS if c != "referred_to_care_navigation"])
 def test_it_resolves_a_call_by_phone_with_each_disposition(ccd_clinician, phone_call, code):
-    call = ccd_resolve(call_id=phone_call.pk, disposition=code, by=ccd_clinician)
+    # A transfer to 988 says how (docs/police_and_988.md).
+    how = "cold" if code == "transferred_to_988" else ""
+    call = ccd_resolve(call_id=phone_call.pk, disposition=code, transfer_988=how, by=ccd_clinician)
     stored = Call.objects.get(pk=call.pk)
     assert (stored.status, stored.disposition, stored.ccd_disposition) == ("closed", code, code)
     assert stored.closed_at is not None and stored.referral_consent is None
@@ -84,7 +86,12 @@ def test_it_refuses_a_field_disposition_or_a_conversion_by_field(
 
 
 def test_it_says_the_call_left_the_queue_with_its_own_error(ccd_clinician, phone_call):
-    ccd_resolve(call_id=phone_call.pk, disposition="transferred_to_988", by=ccd_clinician)
+    ccd_resolve(
+        call_id=phone_call.pk,
+        disposition="transferred_to_988",
+        transfer_988="warm",
+        by=ccd_clinician,
+    )
     with pytest.raises(CallNotOnPhone, match="call .* is closed"):
         ccd_resolve(call_id=phone_call.pk, disposition="resolved_by_phone", by=ccd_clinician)
     with pytest.raises(CallNotOnPhone):
@@ -247,7 +254,13 @@ def test_it_resolves_from_the_queue_and_says_how(client_for, ccd_clinician, phon
 def test_it_shows_both_dispositions_on_the_call_page(
     client_for, supervisor, ccd_clinician, phone_call
 ):
-    ccd_resolve(call_id=phone_call.pk, disposition="transferred_to_988", by=ccd_clinician)
+    ccd_resolve(
+        call_id=phone_call.pk,
+        disposition="transferred_to_988",
+        transfer_988="warm",
+        by=ccd_clinician,
+    )
     page = client_for(supervisor).get(f"/dispatch/calls/{phone_call.pk}/").content.decode()
     assert "<th>Disposition</th><td>Transferred to 988</td>" in page
     assert "<th>Phone (CCD)</th><td>Transferred to 988</td>" in page
+    assert "<th>Transfer to 988</th><td>Warm (hand-over on the line)</td>" in page

@@ -185,7 +185,8 @@ def test_it_records_backup_requests_and_handoffs(
             call_type="TRESPASS", override_route="POLICE", override_reason="officer nearby"
         ),
     )
-    handoff_record(call_id=theft.pk, reason="person in crisis, not a crime", by=dispatcher)
+    with time_machine.travel(AFTERNOON, tick=False):  # HEART on duty
+        handoff_record(call_id=theft.pk, reason="person in crisis, not a crime", by=dispatcher)
     theft.refresh_from_db()
     assert theft.route == "HEART"
     assert set(FieldEvent.objects.values_list("kind", flat=True)) == {"backup_requested", "handoff"}

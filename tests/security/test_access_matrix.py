@@ -48,6 +48,7 @@ NAV = roles.NAVIGATOR
 SUP = roles.SUPERVISOR
 ADM = roles.ADMIN
 PA = roles.PARTNER
+POL = roles.POLICE
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
@@ -238,6 +239,37 @@ MATRIX: list[Row] = [
         data=const({"reason": "police asked HEART to take it"}),
     ),
     Row(
+        "dispatch:transfer_988",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"transfer_988": "warm", "reason": "caller asked for 988"}),
+    ),
+    Row(
+        "dispatch:police_arrived",
+        "POST",
+        DISPATCH,
+        args=obj("active_call"),
+        data=lambda w, role: {"unit": w.police_unit.pk, "note": "patrol stopped by"},
+    ),
+    # dispatch: police asking the department to take a call
+    Row("dispatch:police_handoff", "GET", roles_(POL)),
+    Row(
+        "dispatch:police_handoff",
+        "POST",
+        roles_(POL),
+        data=const(
+            {
+                "target": "HEART",
+                "reason": "calm now, needs HEART",
+                "call_type": "TRESPASS",
+                "address": "12 Police Way",
+                "weapon": "no",
+                "violence": "no",
+            }
+        ),
+    ),
+    Row(
         "dispatch:backup",
         "POST",
         DISPATCH,
@@ -332,6 +364,12 @@ MATRIX: list[Row] = [
     Row("dispatch:responder", "GET", roles_(RE)),
     Row("dispatch:responder_status", "POST", roles_(RE), data=const({"status": "on_scene"})),
     Row("dispatch:responder_backup", "POST", roles_(RE), data=const({"reason": "a knife shown"})),
+    Row(
+        "dispatch:responder_police_arrived",
+        "POST",
+        roles_(RE),
+        data=const({"note": "a patrol car pulled up"}),
+    ),
     Row(
         "dispatch:responder_clear",
         "POST",
@@ -632,7 +670,7 @@ MATRIX: list[Row] = [
         roles_(CCD, SUP),
         api=True,
         args=obj("phone_call"),
-        data=const({"disposition": "transferred_to_988"}),
+        data=const({"disposition": "transferred_to_988", "transfer_988": "warm"}),
     ),
     Row(
         "api-call-ccd-convert",
@@ -641,6 +679,39 @@ MATRIX: list[Row] = [
         api=True,
         args=obj("phone_call"),
         data=const({"reason": "the caller wants someone to come"}),
+    ),
+    # API: police and 988
+    Row(
+        "api-handoffs",
+        "POST",
+        roles_(POL),
+        api=True,
+        data=const(
+            {
+                "reason": "calm now, needs HEART",
+                "new_call": {
+                    "call_type": "TRESPASS",
+                    "address": "12 Police Way",
+                    "answers": {"weapon": "no", "violence": "no"},
+                },
+            }
+        ),
+    ),
+    Row(
+        "api-call-police-arrival",
+        "POST",
+        roles_(DI, SUP, RE),
+        api=True,
+        args=obj("active_call"),
+        data=const({"note": "a patrol car pulled up"}),
+    ),
+    Row(
+        "api-call-transfer-988",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"transfer_988": "cold"}),
     ),
     # API: safety plans
     Row("api-person-safety-plan", "GET", PLAN_READERS, api=True, args=obj("person")),
@@ -911,4 +982,4 @@ def test_it_covers_every_url_of_the_project() -> None:
 
 def test_it_checks_every_role_of_the_project() -> None:
     assert set(ROLES) == {*roles.ROLES, OUTSIDER, ANONYMOUS}
-    assert len(ROLES) == 10
+    assert len(ROLES) == 11

@@ -40,6 +40,7 @@ NEGATIVE_EXAMPLES = FUZZ // 2 or 12
 AS_ROLE = {
     ("POST", "/api/v1/calls/"): roles.CALL_TAKER,
     ("POST", "/api/v1/eido/"): roles.PARTNER,
+    ("POST", "/api/v1/handoffs/"): roles.POLICE,
 }
 # Bodies that are a standard's document rather than a serializer's: an EIDO is checked against
 # NENA's schema, which allows members it does not name (NENA's own sample has "@context").

@@ -267,6 +267,42 @@ TARGETS: dict[str, Target] = {
         api("/api/v1/calls/{w.phone_call.pk}/safety-plan/"),
         lambda w: {"warning_signs": "Stops eating", "person": {"name": "Ari Bad-Input"}},
     ),
+    "api.handoffs": Target(
+        roles.POLICE,
+        api("/api/v1/handoffs/"),
+        lambda w: {
+            "reason": "calm now, needs HEART",
+            "new_call": {
+                "call_type": "TRESPASS",
+                "address": "12 Police Way",
+                "lat": 35.99,
+                "lon": -78.9,
+                "answers": dict(ANSWERS),
+            },
+        },
+    ),
+    "api.police_arrival": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.active_call.pk}/police-arrival/"),
+        lambda w: {"note": "a patrol car pulled up", "unit": w.police_unit.pk},
+    ),
+    "api.transfer_988": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.queued_call.pk}/transfer-988/"),
+        lambda w: {"transfer_988": "warm", "reason": "caller asked"},
+    ),
+    "form.police_handoff": Target(
+        roles.POLICE,
+        page("dispatch:police_handoff"),
+        lambda w: {
+            "target": "HEART",
+            "reason": "calm now, needs HEART",
+            "call_type": "TRESPASS",
+            "address": "12 Police Way",
+            "weapon": "no",
+            "violence": "no",
+        },
+    ),
     "form.ccd_resolve": Target(
         roles.CCD_CLINICIAN,
         page("dispatch:ccd_resolve", "phone_call.pk"),
