@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, field, intake
+from dispatch.views import board, call, field, intake
 
 app_name = "dispatch"
 
@@ -9,10 +9,16 @@ urlpatterns = [
     path("intake/recommend/", intake.recommend, name="intake_recommend"),
     path("intake/context/", intake.context_panel, name="intake_context"),
     path("board/", board.board, name="board"),
-    path("calls/<int:call_id>/", board.call_page, name="call"),
+    path("my-calls/", call.my_calls, name="my_calls"),
+    path("calls/<int:call_id>/", call.call_page, name="call"),
+    path("calls/<int:call_id>/notes/", call.note, name="note"),
+    path("calls/<int:call_id>/supplements/", call.supplement, name="supplement"),
+    path("calls/<int:call_id>/cancel/", call.cancel, name="cancel"),
+    path("calls/<int:call_id>/merge/", call.merge, name="merge"),
+    path("calls/<int:call_id>/acknowledge/", call.alert_ack, name="alert_ack"),
     path("calls/<int:call_id>/assign/", board.assign, name="assign"),
     path("calls/<int:call_id>/hold/", board.hold, name="hold"),
-    path("calls/<int:call_id>/fall-back/", board.fall_back, name="fall_back"),
+    path("calls/<int:call_id>/fall-back/", call.fall_back, name="fall_back"),
     path("calls/<int:call_id>/handoff/", board.handoff, name="handoff"),
     path("calls/<int:call_id>/backup/", board.backup, name="backup"),
     path("units/<int:unit_id>/status/", board.unit_status, name="unit_status"),
@@ -23,4 +29,5 @@ urlpatterns = [
     path("my-unit/status/", field.responder_status, name="responder_status"),
     path("my-unit/backup/", field.responder_backup, name="responder_backup"),
     path("my-unit/clear/", field.responder_clear, name="responder_clear"),
+    path("my-unit/note/", field.responder_note, name="responder_note"),
 ]

@@ -44,6 +44,23 @@ class CallNotOpen(ValidationError):
     """The call was closed or linked meanwhile (a stale board): HTTP 409, not a bad request."""
 
 
+class UnitsAvailable(ValidationError):
+    """Units of the call's route are available: falling back needs the dispatcher's
+    confirmation. ``units`` names them for the confirm step."""
+
+    def __init__(self, route: str, units: list[str]) -> None:
+        super().__init__(
+            {
+                "confirm": [
+                    f"{len(units)} {route} unit{'s are' if len(units) != 1 else ' is'} available "
+                    f"({', '.join(units)}): confirm to fall back anyway"
+                ]
+            }
+        )
+        self.route = route
+        self.units = units
+
+
 def _lock_open_call(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
@@ -219,13 +236,27 @@ def call_hold(*, call_id: int, by: Any, request: Any = None) -> Call:
     return call
 
 
-def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call:
-    """No unit of the route is free: move the call one step down its fallback chain."""
+def call_fall_back(
+    *, call_id: int, by: Any = None, request: Any = None, confirmed: bool = False
+) -> Call:
+    """No unit of the route is free: move the call one step down its fallback chain.
+
+    While units of the route are available a dispatcher's fallback needs ``confirmed``
+    (UnitsAvailable otherwise, naming them): falling back then sends police where a team could
+    go. The hold sweep confirms: the hold ran out with nobody assigning the unit."""
     now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
         if call.status not in (Call.Status.QUEUED, Call.Status.HELD):
             raise ValidationError({"call": ["only a waiting call can fall back"]})
+        if not confirmed:
+            free = list(
+                Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+            if free:
+                raise UnitsAvailable(call.route, free)
         coverage = engine_get().coverage
         # The next service of the chain that is on duty now (POLICE always is).
         chain = [r for r in coverage.chain(call.route) if coverage.on_duty(r, now)]
@@ -272,7 +303,7 @@ def holds_expired_fall_back(*, now: Any = None) -> int:
     expired = Call.objects.filter(status=Call.Status.HELD, held_until__lte=now)
     for call_id in expired.values_list("pk", flat=True):
         try:
-            call_fall_back(call_id=call_id)
+            call_fall_back(call_id=call_id, confirmed=True)
         except ValidationError:
             continue  # assigned or released by a dispatcher meanwhile
         moved += 1
@@ -317,17 +348,36 @@ def backup_request(
     return event
 
 
+def police_held(call: Call) -> bool:
+    """Police had the call: it is or was routed to POLICE, or a police unit was on it."""
+    return (
+        call.route == "POLICE"
+        or call.triage_records.filter(route="POLICE").exists()
+        or call.assignments.filter(unit__kind="POLICE").exists()
+    )
+
+
 def handoff_record(
     *, call_id: int, reason: str, by: Any, request: Any = None, at: datetime | None = None
 ) -> FieldEvent:
     """Police on a call ask the department to take it over: the call is rerouted to HEART.
-    `at` is when, for a handoff recorded after the fact (default now)."""
+    Only a call police held (routed to POLICE now or before, or with a police unit on it) can
+    be handed over. `at` is when, for a handoff recorded after the fact (default now)."""
     now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
         when = _instant(at, now=now, not_before=call.received_at)
         if call.route == "HEART":
             raise ValidationError({"call": ["the call is already routed to HEART"]})
+        if not police_held(call):
+            raise ValidationError(
+                {
+                    "call": [
+                        f"police never held call {call.pk} (routed to {call.route}, no police "
+                        "unit assigned): a handoff is police giving a call to the department"
+                    ]
+                }
+            )
         previous = call.route
         call.route = "HEART"
         if not call.assignments.filter(cleared_at__isnull=True, unit__kind="HEART").exists():
