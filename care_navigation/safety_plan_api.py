@@ -34,6 +34,7 @@ from care_navigation.serializers import PersonRefSerializer, UserRefSerializer
 from dispatch.models import Call
 from people.models import Person
 from web.http import MAX_ID
+from web.serializers import StrictSerializer
 
 ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 DENIED = OpenApiResponse(description="No role that meets safety plans")
@@ -74,7 +75,7 @@ class PlanPageSerializer(serializers.Serializer):
     versions = PlanVersionSerializer(many=True)
 
 
-class PlanWriteSerializer(serializers.Serializer):
+class PlanWriteSerializer(StrictSerializer):
     warning_signs = _section_field()
     coping_steps = _section_field()
     people_and_places = _section_field()

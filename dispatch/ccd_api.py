@@ -20,6 +20,7 @@ from dispatch import selectors
 from dispatch.models import CCD_RESOLUTIONS, Call
 from dispatch.serializers import AnswersField, CallSerializer, ReferralSerializer
 from dispatch.services import CallNotOnPhone, Referral, ccd_convert, ccd_resolve
+from web.serializers import StrictSerializer
 
 CAN_WORK_QUEUE = perms_any("dispatch.work_ccd_queue")
 NOT_ON_PHONE = OpenApiResponse(
@@ -55,7 +56,7 @@ class CcdCallSerializer(serializers.ModelSerializer):
         ]
 
 
-class CcdResolveSerializer(serializers.Serializer):
+class CcdResolveSerializer(StrictSerializer):
     disposition = serializers.ChoiceField(
         choices=CCD_RESOLUTIONS,
         help_text="How the call ended on the phone. converted_to_field_response is not one: "
@@ -69,7 +70,7 @@ class CcdResolveSerializer(serializers.Serializer):
     )
 
 
-class CcdConvertSerializer(serializers.Serializer):
+class CcdConvertSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     answers = AnswersField(
         required=False,
