@@ -24,6 +24,7 @@ class NavEntry:
 NAVIGATION: list[NavEntry] = [
     NavEntry("Overview", "home", ()),
     NavEntry("Call intake", "dispatch:intake", ("dispatch.log_call",)),
+    NavEntry("My calls", "dispatch:my_calls", ("dispatch.log_call",)),
     NavEntry("Board", "dispatch:board", ("dispatch.dispatch_call",)),
     NavEntry("CCD queue", "dispatch:ccd_queue", ("dispatch.work_ccd_queue",)),
     NavEntry("My unit", "dispatch:responder", ("dispatch.respond_call",)),

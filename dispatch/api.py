@@ -23,6 +23,7 @@ from dispatch.serializers import (
     AssignSerializer,
     BoardSerializer,
     CallCreateSerializer,
+    CallDetailSerializer,
     CallSerializer,
     ClearSerializer,
     TriageOutputSerializer,
@@ -108,6 +109,11 @@ IDEMPOTENCY = OpenApiParameter(
     parameters=[
         OpenApiParameter("status", str),
         OpenApiParameter("route", str),
+        OpenApiParameter(
+            "mine",
+            bool,
+            description="true: only the calls the requesting user took (a call-taker's My calls)",
+        ),
         *PAGE_PARAMETERS,
     ],
 )
@@ -180,19 +186,31 @@ def _call_list(request: Request) -> Response:
     route = request.query_params.get("route")
     if route:
         qs = qs.filter(route=route)
+    mine = request.query_params.get("mine")
+    if mine:
+        if mine not in ("true", "false"):
+            return Response({"mine": ["must be true or false"]}, status=http.HTTP_400_BAD_REQUEST)
+        if mine == "true":
+            qs = qs.filter(created_by_id=request.user.pk)
     paginator = Pagination()
     page = paginator.paginate_queryset(qs.order_by("-received_at", "-id"), request)
     return paginator.get_paginated_response(CallSerializer(page, many=True).data)
 
 
-@extend_schema(responses=CallSerializer)
+@extend_schema(
+    responses=CallDetailSerializer,
+    summary="A call with its timeline: everything that happened to it, oldest first",
+)
 @api_view(["GET"])
 @permission_classes([CAN_READ])
 def call_detail(request: Request, call_id: int) -> Response:
     call = get_object_or_404(
-        Call.objects.select_related("call_type").prefetch_related("assignments__unit"), pk=call_id
+        Call.objects.select_related("call_type", "created_by").prefetch_related(
+            "assignments__unit"
+        ),
+        pk=call_id,
     )
-    return Response(CallSerializer(call).data)
+    return Response(CallDetailSerializer(call).data)
 
 
 @extend_schema(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from access.demo import DEMO_CREWS
 from dispatch import selectors
+from dispatch.demo_after_intake import demo_after_intake_seed
 from dispatch.models import Assignment, Call, Unit
 from dispatch.services import (
     CallInput,
@@ -215,6 +216,7 @@ def demo_board_seed(users: dict[str, User]) -> int:
             on_scene = min(now, at + timedelta(minutes=7))
             unit_status_set(unit_id=unit.pk, status="on_scene", by=dispatcher, at=on_scene)
         sent.add(call.route)
+    demo_after_intake_seed(users, calls)
     return len(calls)
 
 

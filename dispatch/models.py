@@ -63,6 +63,13 @@ CCD_TRANSFERRED_TO_988 = "transferred_to_988"
 TRANSFERS_988 = [("warm", "Warm (hand-over on the line)"), ("cold", "Cold (no hand-over)")]
 # The source of a call police asked the department to take (docs/police_and_988.md).
 POLICE_HANDOFF_SOURCE = "police_handoff"
+# Why a dispatcher cancelled a call (docs/calls.md): no unit goes, and any on the way return.
+CANCEL_REASONS = [
+    ("caller_hung_up", "Caller hung up, no callback"),
+    ("no_response_needed", "No response needed"),
+    ("handled_by_caller", "Resolved before a unit went"),
+    ("other", "Other"),
+]
 
 
 class Unit(models.Model):
@@ -174,6 +181,11 @@ class Call(models.Model):
     # How the call was transferred to 988 ("warm" or "cold"), when it was; blank otherwise.
     transfer_988 = models.CharField(
         max_length=4, choices=TRANSFERS_988, blank=True, default="", db_default=""
+    )
+    # Set when a dispatcher cancelled the call (its FieldEvent "cancelled" holds the text).
+    # The database default lets the importer's COPY path leave it out, as ccd_disposition.
+    cancel_reason = models.CharField(
+        max_length=24, choices=CANCEL_REASONS, blank=True, default="", db_default=""
     )
     # Referral to care navigation at clearing: None = not offered, False = declined (a count,
     # no case), True = consented (a case was opened).
@@ -318,6 +330,9 @@ class FieldEvent(models.Model):
         DUPLICATE_LINKED = "duplicate_linked", "Duplicate call linked"
         TRANSFER_UPDATED = "transfer_updated", "The transferring agency updated the call"
         POLICE_UNINVITED = "police_uninvited", "Police arrived uninvited"
+        MERGED = "merged", "Closed as a duplicate of another call"
+        CANCELLED = "cancelled", "Call cancelled"
+        CCD_RESOLVED = "ccd_resolved", "CCD resolved the call by phone"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
@@ -405,3 +420,73 @@ class CallOutcome(models.Model):
             )
             shown.append(("Transport", where))
         return shown
+
+
+class CallNote(models.Model):
+    """A timestamped entry on a call after intake: a field note (a responder's or a
+    dispatcher's "subject calmer, staying 30 min") or a supplement (new information from a
+    callback, with any change it made to the callback number or the location)."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Field note"
+        SUPPLEMENT = "supplement", "Supplement"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+    # When it happened (a note queued offline keeps its time); created_at when it was written.
+    at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A supplement's changes to the call: {"address": {"from": "...", "to": "..."}, ...}.
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on call {self.call_id}"
+
+
+class AlertAcknowledgement(models.Model):
+    """A dispatcher saw a board alert: a call waiting past its warning, or a backup request.
+
+    One per overdue call and one per backup request (the database keeps it so when two
+    dispatchers press at once)."""
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", "Overdue call"
+        BACKUP = "backup", "Backup request"
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="alert_acks")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    event = models.ForeignKey(
+        FieldEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(kind="overdue"),
+                name="alert_ack_once_per_overdue_call",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(event__isnull=False),
+                name="alert_ack_once_per_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} acknowledged on call {self.call_id}"

@@ -9,10 +9,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 
-from dispatch.models import Assignment, Call, FieldEvent, Unit
+from dispatch.models import AlertAcknowledgement, Assignment, Call, FieldEvent, Unit
 from location.geo import bounding_box, distance_m
 
 PRIORITY_ORDER = Case(
@@ -56,12 +67,24 @@ BOARD_CALL_FIELDS = (
 )
 
 
+# Whether a board alert was acknowledged (docs/calls.md), as a column of the rows the board
+# reads anyway: no query of its own.
+OVERDUE_ACKED = Exists(
+    AlertAcknowledgement.objects.filter(
+        call_id=OuterRef("pk"), kind=AlertAcknowledgement.Kind.OVERDUE
+    )
+)
+EVENT_ACKED = Exists(AlertAcknowledgement.objects.filter(event_id=OuterRef("pk")))
+
+
 def waiting_calls() -> QuerySet[Call]:
-    """Calls waiting for a unit: most urgent first, then longest waiting (CAHOOTS)."""
+    """Calls waiting for a unit: most urgent first, then longest waiting (CAHOOTS). Each
+    carries ``overdue_acked``: whether its overdue alert was acknowledged."""
     return (
         Call.objects.filter(status__in=[Call.Status.QUEUED, Call.Status.HELD])
         .select_related("call_type")
         .only(*BOARD_CALL_FIELDS)
+        .annotate(overdue_acked=OVERDUE_ACKED)
         .annotate(priority_rank=PRIORITY_ORDER)
         .order_by("priority_rank", "received_at", "id")
     )
@@ -76,7 +99,9 @@ def active_calls() -> QuerySet[Call]:
             _open_assignments,
             Prefetch(
                 "events",
-                queryset=FieldEvent.objects.filter(kind=FieldEvent.Kind.BACKUP_REQUESTED),
+                queryset=FieldEvent.objects.filter(kind=FieldEvent.Kind.BACKUP_REQUESTED).annotate(
+                    acked=EVENT_ACKED
+                ),
                 to_attr="backup_events",
             ),
         )

@@ -7,9 +7,17 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
+from dispatch.models import (
+    CANCEL_REASONS,
+    DISPOSITIONS,
+    AlertAcknowledgement,
+    Assignment,
+    Call,
+    Unit,
+)
 from dispatch.outcome_vocabulary import (
     DEMOGRAPHICS,
     TRANSPORT_BY,
@@ -17,9 +25,11 @@ from dispatch.outcome_vocabulary import (
     TRANSPORT_VOLUNTARY,
 )
 from dispatch.selectors import position_age_s, position_trusted
+from dispatch.services.after_intake import NOTE_MAX_CHARS
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from dispatch.services.clearing import NEEDS
 from dispatch.services.positions import MAX_ACCURACY_M
+from dispatch.timeline import call_timeline
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
 from web.serializers import StrictSerializer
@@ -354,3 +364,89 @@ class BoardSerializer(serializers.Serializer[Any]):
     active = CallSummarySerializer(many=True)
     phone = CallSummarySerializer(many=True)
     units = UnitSerializer(many=True)
+
+
+class TimelineEntrySerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField(
+        help_text="received, triage, dispatched, en_route, on_scene, transporting, cleared, "
+        "a field event's kind (backup_requested, handoff, ccd_converted, ccd_resolved, "
+        "hold_fallback, duplicate_linked, merged, cancelled), note, supplement, alert_ack, closed"
+    )
+    title = serializers.CharField(help_text="what happened, for people")
+    detail = serializers.CharField()
+    by = serializers.CharField(help_text="who did it; blank for the system")
+    unit = serializers.CharField()
+    from_call = serializers.IntegerField(
+        allow_null=True, help_text="the duplicate call a note comes from, on the kept call"
+    )
+    changes = serializers.DictField(help_text="a supplement's changes: {field: {from, to}}")
+
+
+class CallDetailSerializer(CallSerializer):
+    cancel_reason = serializers.CharField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "cancel_reason", "timeline"]
+
+    @extend_schema_field(TimelineEntrySerializer(many=True))
+    def get_timeline(self, call: Call) -> list[dict[str, Any]]:
+        return list(TimelineEntrySerializer(call_timeline(call), many=True).data)
+
+
+class NoteSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=NOTE_MAX_CHARS)
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When it happened (a note written offline); default now. Refused in the "
+        "future or before the call was received.",
+    )
+
+
+class NoteCreatedSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    call = serializers.IntegerField(source="call_id")
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    at = serializers.DateTimeField()
+    unit = serializers.CharField(source="unit.name", allow_null=True, default=None)
+    changes = serializers.DictField()
+
+
+class SupplementSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=NOTE_MAX_CHARS)
+    callback_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("lat") is None) != (attrs.get("lon") is None):
+            raise serializers.ValidationError({"lon": "give both lat and lon, or neither"})
+        return attrs
+
+
+class CancelSerializer(StrictSerializer):
+    reason = serializers.ChoiceField(choices=CANCEL_REASONS)
+    text = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Free text; required when reason is other.",
+    )
+
+
+class MergeSerializer(StrictSerializer):
+    into = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The call that is kept."
+    )
+    reason = serializers.CharField(max_length=400, required=False, allow_blank=True, default="")
+
+
+class AlertAckSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=AlertAcknowledgement.Kind.choices)

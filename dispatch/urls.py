@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, field, intake, police
+from dispatch.views import board, call, field, intake, police
 
 app_name = "dispatch"
 
@@ -9,10 +9,16 @@ urlpatterns = [
     path("intake/recommend/", intake.recommend, name="intake_recommend"),
     path("intake/context/", intake.context_panel, name="intake_context"),
     path("board/", board.board, name="board"),
-    path("calls/<int:call_id>/", board.call_page, name="call"),
+    path("my-calls/", call.my_calls, name="my_calls"),
+    path("calls/<int:call_id>/", call.call_page, name="call"),
+    path("calls/<int:call_id>/notes/", call.note, name="note"),
+    path("calls/<int:call_id>/supplements/", call.supplement, name="supplement"),
+    path("calls/<int:call_id>/cancel/", call.cancel, name="cancel"),
+    path("calls/<int:call_id>/merge/", call.merge, name="merge"),
+    path("calls/<int:call_id>/acknowledge/", call.alert_ack, name="alert_ack"),
     path("calls/<int:call_id>/assign/", board.assign, name="assign"),
     path("calls/<int:call_id>/hold/", board.hold, name="hold"),
-    path("calls/<int:call_id>/fall-back/", board.fall_back, name="fall_back"),
+    path("calls/<int:call_id>/fall-back/", call.fall_back, name="fall_back"),
     path("calls/<int:call_id>/handoff/", police.handoff, name="handoff"),
     path("calls/<int:call_id>/transfer-988/", police.transfer_988, name="transfer_988"),
     path("calls/<int:call_id>/police-arrived/", police.police_arrived, name="police_arrived"),
@@ -31,4 +37,5 @@ urlpatterns = [
         police.responder_police_arrived,
         name="responder_police_arrived",
     ),
+    path("my-unit/note/", field.responder_note, name="responder_note"),
 ]

@@ -5,8 +5,8 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dashboards import api as dashboards_api
+from dispatch import after_intake_api, ccd_api, police_api
 from dispatch import api as dispatch_api
-from dispatch import ccd_api, police_api
 from heart import views
 from interop import api as interop_api
 from triage import api as triage_api
@@ -23,6 +23,19 @@ urlpatterns = [
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),
     path("calls/<int:call_id>/assign/", dispatch_api.call_assign, name="api-call-assign"),
     path("calls/<int:call_id>/clear/", dispatch_api.call_clear_api, name="api-call-clear"),
+    path("calls/<int:call_id>/notes/", after_intake_api.call_notes_api, name="api-call-notes"),
+    path(
+        "calls/<int:call_id>/supplements/",
+        after_intake_api.call_supplements_api,
+        name="api-call-supplements",
+    ),
+    path("calls/<int:call_id>/cancel/", after_intake_api.call_cancel_api, name="api-call-cancel"),
+    path("calls/<int:call_id>/merge/", after_intake_api.call_merge_api, name="api-call-merge"),
+    path(
+        "calls/<int:call_id>/alerts/acknowledge/",
+        after_intake_api.call_alert_ack_api,
+        name="api-call-alert-ack",
+    ),
     path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
     path("calls/<int:call_id>/eido/", interop_api.call_eido_detail, name="api-call-eido"),

@@ -2,8 +2,17 @@
 with its audit entry (and any outbox row) written inside it. Nothing else saves these models.
 """
 
+from dispatch.services.after_intake import (
+    Supplement,
+    call_cancel,
+    call_merge,
+    call_note_add,
+    call_supplement_add,
+)
+from dispatch.services.alerts import alert_acknowledge
 from dispatch.services.assignments import (
     CallNotOpen,
+    UnitsAvailable,
     UnitUnavailable,
     backup_request,
     call_fall_back,
@@ -56,15 +65,22 @@ __all__ = [
     "Outcome",
     "Referral",
     "ResponseTimes",
+    "Supplement",
     "UnitUnavailable",
+    "UnitsAvailable",
+    "alert_acknowledge",
     "backup_request",
+    "call_cancel",
     "call_clear",
     "call_create",
     "call_fall_back",
     "call_hold",
+    "call_merge",
+    "call_note_add",
     "call_record_closed",
     "call_transfer_update",
     "call_transfer_988",
+    "call_supplement_add",
     "calls_person_move",
     "calls_person_set",
     "ccd_convert",

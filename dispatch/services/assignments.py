@@ -45,6 +45,23 @@ class CallNotOpen(ValidationError):
     """The call was closed or linked meanwhile (a stale board): HTTP 409, not a bad request."""
 
 
+class UnitsAvailable(ValidationError):
+    """Units of the call's route are available: falling back needs the dispatcher's
+    confirmation. ``units`` names them for the confirm step."""
+
+    def __init__(self, route: str, units: list[str]) -> None:
+        super().__init__(
+            {
+                "confirm": [
+                    f"{len(units)} {route} unit{'s are' if len(units) != 1 else ' is'} available "
+                    f"({', '.join(units)}): confirm to fall back anyway"
+                ]
+            }
+        )
+        self.route = route
+        self.units = units
+
+
 def _lock_open_call(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
@@ -224,13 +241,27 @@ def call_hold(*, call_id: int, by: Any, request: Any = None) -> Call:
     return call
 
 
-def call_fall_back(*, call_id: int, by: Any = None, request: Any = None) -> Call:
-    """No unit of the route is free: move the call one step down its fallback chain."""
+def call_fall_back(
+    *, call_id: int, by: Any = None, request: Any = None, confirmed: bool = False
+) -> Call:
+    """No unit of the route is free: move the call one step down its fallback chain.
+
+    While units of the route are available a dispatcher's fallback needs ``confirmed``
+    (UnitsAvailable otherwise, naming them): falling back then sends police where a team could
+    go. The hold sweep confirms: the hold ran out with nobody assigning the unit."""
     now = timezone.now()
     with transaction.atomic():
         call = _lock_open_call(call_id)
         if call.status not in (Call.Status.QUEUED, Call.Status.HELD):
             raise ValidationError({"call": ["only a waiting call can fall back"]})
+        if not confirmed:
+            free = list(
+                Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+            if free:
+                raise UnitsAvailable(call.route, free)
         coverage = engine_get().coverage
         # The next service of the chain that is on duty now (POLICE always is).
         chain = [r for r in coverage.chain(call.route) if coverage.on_duty(r, now)]
@@ -278,7 +309,7 @@ def holds_expired_fall_back(*, now: Any = None) -> int:
     expired = Call.objects.filter(status=Call.Status.HELD, held_until__lte=now)
     for call_id in expired.values_list("pk", flat=True):
         try:
-            call_fall_back(call_id=call_id)
+            call_fall_back(call_id=call_id, confirmed=True)
         except ValidationError:
             continue  # assigned or released by a dispatcher meanwhile
         moved += 1

@@ -306,6 +306,14 @@ def ccd_resolve(
         )
         if referral is not None:
             _refer(call, referral, by=by, request=request)
+        # The phone line's outcome on the call's timeline, with who resolved it.
+        _field_event(
+            call,
+            kind=FieldEvent.Kind.CCD_RESOLVED,
+            at=now,
+            by=by,
+            reason=call.get_ccd_disposition_display(),
+        )
         audit_record(
             action="call.ccd_resolve",
             user=by,

@@ -68,8 +68,13 @@ def handoff_route(target: str, when: datetime) -> tuple[str, str]:
 
 
 def police_held(call: Call) -> bool:
-    """Police actually held the call: it is routed to police, or a police unit was on it."""
-    return call.route == "POLICE" or call.assignments.filter(unit__kind="POLICE").exists()
+    """Police actually held the call: it is or was routed to police (at an earlier triage), or
+    a police unit was on it."""
+    return (
+        call.route == "POLICE"
+        or call.triage_records.filter(route="POLICE").exists()
+        or call.assignments.filter(unit__kind="POLICE").exists()
+    )
 
 
 def _reroute(call: Call, route: str, note: str) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +21,11 @@ from dispatch.models import Call, Unit
 from dispatch.services import (
     UnitUnavailable,
     backup_request,
-    call_fall_back,
     call_hold,
     unit_assign,
     unit_status_set,
 )
-from dispatch.views.maps import MAP_UNIT_FIELDS, map_frame, unit_markers
-from dispatch.views.people import people_context
-from dispatch.views.police import police_context
+from dispatch.views.maps import map_frame, unit_markers
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
 
@@ -62,9 +59,23 @@ def board_context() -> dict[str, Any]:
         "units": unit_markers(units),
         **map_frame(now),
     }
+    waiting_rows = [_waiting_row(call, call_base, now) for call in waiting]
+    active_rows = [_active_row(call, call_base) for call in active]
     return {
-        "waiting": [_waiting_row(call, call_base, now) for call in waiting],
-        "active": [_active_row(call, call_base) for call in active],
+        "waiting": waiting_rows,
+        "active": active_rows,
+        "alerts": [
+            *(
+                {**row, "kind": "overdue", "what": "Overdue", "detail": f"waiting {row['waited']}"}
+                for row in waiting_rows
+                if row["overdue"] and row["alert"]
+            ),
+            *(
+                {**row, "kind": "backup", "what": "Backup requested", "detail": row["backup_open"]}
+                for row in active_rows
+                if row["backup_open"]
+            ),
+        ],
         "units_by_kind": sorted(by_kind.items()),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
@@ -87,6 +98,8 @@ def _waiting_row(call: Call, call_base: str, now: datetime) -> dict[str, Any]:
         "warn_after": str(warn_after),
         "waited": f"{waited // 60}:{waited % 60:02d}",
         "overdue": waited >= warn_after * 60,
+        # Its overdue alert is not acknowledged yet: it sounds when the row turns red.
+        "alert": not call.overdue_acked,  # type: ignore[attr-defined]
         "held_until": f"{timezone.localtime(call.held_until):%H:%M}" if held else "",
         "unserved": (
             f"eligible {call.eligible_route} · {call.get_unserved_reason_display()}"
@@ -97,10 +110,15 @@ def _waiting_row(call: Call, call_base: str, now: datetime) -> dict[str, Any]:
 
 
 def _active_row(call: Call, call_base: str) -> dict[str, Any]:
+    unacked = [e for e in call.backup_events if not e.acked]  # type: ignore[attr-defined]
     return {
         **_call_cells(call, call_base),
         "since": f"{timezone.localtime(call.received_at):%H:%M}",
         "backup": bool(call.backup_events),  # type: ignore[attr-defined]
+        # The backup requests nobody acknowledged yet, the newest last: the board's alert.
+        "backup_open": "; ".join(
+            f"{timezone.localtime(e.at):%H:%M} {e.reason}".strip() for e in unacked
+        ),
         "units": [
             {
                 "kind": a.unit.kind,
@@ -113,6 +131,7 @@ def _active_row(call: Call, call_base: str) -> dict[str, Any]:
 
 def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
     return {
+        "id": str(call.pk),
         "url": f"{call_base}{call.pk}/",
         "title": f"#{call.pk} {call.call_type.label}",
         "priority": call.priority,
@@ -147,49 +166,6 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, template, {**board_context(), "etag": etag})
     response["Cache-Control"] = "no-store"
     return response
-
-
-@require_GET
-@permission_required("dispatch.dispatch_call", raise_exception=True)
-def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = selectors.call_detail(call_id)
-    if call is None:
-        raise Http404("no such call")
-    available = Unit.objects.filter(status=Unit.Status.AVAILABLE).exclude(kind="CCD")
-    now = timezone.now()
-    call_map = {
-        **map_frame(now),
-        "call": (
-            {"lat": call.lat, "lon": call.lon, "route": call.route, "label": f"#{call.pk}"}
-            if call.lat is not None and call.lon is not None
-            else None
-        ),
-        "units": unit_markers(Unit.objects.only(*MAP_UNIT_FIELDS)),
-    }
-    plans = people_context(request.user, [call.person_id] if call.person_id else [])["safety_plans"]
-    return render(
-        request,
-        "dispatch/call.html",
-        {
-            "call": call,
-            "recommended": selectors.recommended_units(call),
-            "other_units": available.exclude(kind=call.route).order_by("kind", "name"),
-            "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
-            "statuses": Unit.Status.choices,
-            "now": now,
-            "safety_plan": plans.get(call.person_id),
-            "call_map": call_map,
-            "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
-            "outcome": _outcome_of(call),
-            **police_context(call),
-        },
-    )
-
-
-def _outcome_of(call: Call) -> list[tuple[str, str]] | None:
-    """The outcomes recorded at clearing, or None when no clearing recorded any."""
-    outcome = getattr(call, "outcome", None)  # a reverse one-to-one raises when absent
-    return None if outcome is None else outcome.recorded()
 
 
 def _back(call_id: int) -> HttpResponse:
@@ -255,17 +231,6 @@ def hold(request: HttpRequest, call_id: int) -> HttpResponse:
             f"Call {call_id} held for {call.route} until "
             f"{timezone.localtime(call.held_until):%H:%M}.",
         )
-    except ValidationError as exc:
-        error_flash(request, exc)
-    return _back(call_id)
-
-
-@require_POST
-@permission_required("dispatch.dispatch_call", raise_exception=True)
-def fall_back(request: HttpRequest, call_id: int) -> HttpResponse:
-    try:
-        call = call_fall_back(call_id=call_id, by=request.user, request=request)
-        messages.success(request, f"Call {call_id} fell back to {call.route} (no unit).")
     except ValidationError as exc:
         error_flash(request, exc)
     return _back(call_id)

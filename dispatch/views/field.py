@@ -13,20 +13,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch import selectors
+from dispatch.after_intake_forms import NoteForm
 from dispatch.forms import CcdConvertForm, CcdResolveForm, ClearForm, ReasonForm, StatusForm
 from dispatch.models import Unit
 from dispatch.services import (
     FeltSafe,
     backup_request,
     call_clear,
+    call_note_add,
     ccd_convert,
     ccd_resolve,
     unit_status_set,
 )
+from dispatch.timeline import call_notes
 from dispatch.views.people import people_context
 from web.errors import error_flash, errors_to_form
 from web.http import HtmxHttpRequest
 
+# The latest notes on the call, on the phone view (the call page has them all).
+NOTES_SHOWN = 5
 RESPONDER_STATUSES = [
     Unit.Status.EN_ROUTE,
     Unit.Status.ON_SCENE,
@@ -143,9 +148,15 @@ def responder(request: HttpRequest) -> HttpResponse:
 
 
 def _responder_page(
-    request: HttpRequest, unit: Unit | None, assignment: Any, form: ClearForm, status: int = 200
+    request: HttpRequest,
+    unit: Unit | None,
+    assignment: Any,
+    form: ClearForm,
+    status: int = 200,
+    note_form: NoteForm | None = None,
 ) -> HttpResponse:
     person_id = assignment.call.person_id if assignment is not None else None
+    notes = list(call_notes(assignment.call))[-NOTES_SHOWN:] if assignment is not None else []
     plans = people_context(request.user, [person_id] if person_id else [])["safety_plans"]
     return render(
         request,
@@ -158,6 +169,8 @@ def _responder_page(
             "safety_plan": plans.get(person_id),
             # The phone shares the unit's position while on duty (static/js/share_location.js).
             "on_duty": unit is not None and unit.status != Unit.Status.OFF_DUTY,
+            "note_form": note_form or NoteForm(auto_id="note_%s"),
+            "notes": notes,
         },
         status=status,
     )
@@ -208,6 +221,35 @@ def responder_backup(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             error_flash(request, exc)
     return redirect(reverse("dispatch:responder"))
+
+
+@require_POST
+@permission_required("dispatch.respond_call", raise_exception=True)
+def responder_note(request: HttpRequest) -> HttpResponse:
+    """A field note on the unit's call from the phone view: what the radio used to carry."""
+    unit = selectors.unit_of(request.user)
+    assignment = selectors.open_assignment(unit) if unit else None
+    if unit is None or assignment is None:
+        messages.error(request, "call: your unit is not on a call")
+        return redirect(reverse("dispatch:responder"))
+    form = NoteForm(request.POST, auto_id="note_%s")
+    if form.is_valid():
+        try:
+            call_note_add(
+                call_id=assignment.call_id,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Note added to call {assignment.call_id}.")
+            return redirect(reverse("dispatch:responder"))
+    members = list(unit.members.all())
+    return _responder_page(
+        request, unit, assignment, ClearForm(members=members), note_form=form, status=400
+    )
 
 
 def clear_inputs(form: ClearForm) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-// The board: live waiting timers with warnings, and a Leaflet map redrawn after each poll.
+// The board: live waiting timers with warnings, alerts that sound once and wait for an
+// acknowledgement, and a Leaflet map redrawn after each poll.
 (function () {
   "use strict";
 
@@ -60,13 +61,66 @@
     window.UnitMarkers.refreshAges(document, boardData);
   }
 
+  // Alerts (docs/calls.md): a backup request or a call waiting past its warning that nobody
+  // acknowledged. Each new one plays the chime once and, when the dispatcher allowed it,
+  // raises a desktop notification; the board shows it until someone acknowledges it.
+  var ASKED_KEY = "fifth-branch.notify-asked";
+  var announced = {};
+
+  function raisedAlerts() {
+    var raised = [];
+    document.querySelectorAll("[data-alert]").forEach(function (el) {
+      // A waiting row raises its alert once it turns red; an alert card is raised already.
+      if (el.classList.contains("waiting-row") && !el.classList.contains("overdue")) return;
+      raised.push(el);
+    });
+    return raised;
+  }
+
+  function announce() {
+    var fresh = raisedAlerts().filter(function (el) { return !announced[el.dataset.alert]; });
+    if (!fresh.length) return;
+    fresh.forEach(function (el) { announced[el.dataset.alert] = true; });
+    var sound = document.getElementById("alert-sound");
+    if (sound) {
+      sound.currentTime = 0;
+      var playing = sound.play();
+      // A browser refuses sound before the first click on the page: the alert stays visible.
+      if (playing && playing.catch) playing.catch(function () {});
+    }
+    document.body.dataset.alertsAnnounced = String(Object.keys(announced).length);
+    if (window.Notification && Notification.permission === "granted") {
+      fresh.forEach(function (el) {
+        new Notification("Fifth Branch board", { body: el.dataset.alertText || "Alert",
+                                                 tag: el.dataset.alert });
+      });
+    }
+  }
+
+  // The browser's permission is asked once, from a button (browsers refuse to ask without a
+  // click), and the asking is remembered: the button does not come back after an answer.
+  function setUpNotifyButton() {
+    var button = document.getElementById("notify-permission");
+    if (!button || !window.Notification) return;
+    var asked = window.localStorage && localStorage.getItem(ASKED_KEY);
+    if (Notification.permission !== "default" || asked) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (window.localStorage) localStorage.setItem(ASKED_KEY, "1");
+      button.hidden = true;
+      Notification.requestPermission();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tickTimers();
     drawMap();
     tickPositions();
-    setInterval(function () { tickTimers(); tickPositions(); }, 1000);
+    setUpNotifyButton();
+    announce();
+    setInterval(function () { tickTimers(); tickPositions(); announce(); }, 1000);
   });
   document.addEventListener("htmx:afterSwap", function () {
-    tickTimers(); drawMap(); tickPositions();
+    tickTimers(); drawMap(); tickPositions(); announce();
   });
 })();

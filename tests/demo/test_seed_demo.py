@@ -106,9 +106,13 @@ def test_it_fills_every_headline_figure_near_the_published_ones(at_day):
 
 
 def test_it_has_every_member_of_a_team_answer_whether_they_felt_safe(at_day):
-    heart_call = Call.objects.filter(source="demo", status="closed", route="HEART").exclude(
-        assignments__unit__kind="POLICE"
-    )[0]
+    # A cleared call, not the demo's cancelled one (no team went: nobody answers).
+    heart_call = (
+        Call.objects.filter(source="demo", status="closed", route="HEART", cancel_reason="")
+        .exclude(assignments__unit__kind="POLICE")
+        .first()
+    )
+    assert heart_call is not None
     assert SafetyCheck.objects.filter(call=heart_call).count() == 3
     for name, crew in DEMO_CREWS.items():
         assert Unit.objects.get(name=name).members.count() == len(crew)
@@ -333,3 +337,17 @@ def test_it_has_the_ecc_transfer_calls_that_the_board_marks_and_the_ecc_hears_of
     assert "transferred from Durham Emergency Communications Center" in page.content.decode()
     log = client_for(demo_user("supervisor")).get("/partners/deliveries/")
     assert "cad.ecc.durhamnc.example" in log.content.decode()
+
+
+def test_it_shows_the_call_after_intake(at_day):
+    from dispatch.models import AlertAcknowledgement, CallNote
+    from dispatch.timeline import call_timeline
+
+    notes = CallNote.objects.filter(call__source="demo")
+    assert notes.filter(kind="note", unit__kind="HEART").count() >= 2
+    assert notes.filter(kind="supplement").exclude(changes={}).exists()
+    assert Call.objects.filter(source="demo", cancel_reason="caller_hung_up").exists()
+    duplicate = Call.objects.get(source="demo", status="linked", address="204 N Mangum St")
+    kept_timeline = call_timeline(duplicate.duplicate_of)
+    assert any(e.from_call == duplicate.pk for e in kept_timeline)
+    assert AlertAcknowledgement.objects.filter(call__source="demo", kind="backup").exists()

@@ -133,6 +133,7 @@ def _idempotency(w: World) -> dict[str, str]:
 
 EIDO_SAMPLE = SCHEMA_FILE.parent / "sample-call-transfer.json"
 CALL_READERS = roles_(CT, DI, CCD, SUP)
+NOTE_WRITERS = roles_(CT, DI, SUP)  # notes and supplements; responders add notes from My unit
 DISPATCH = roles_(DI, SUP)
 CARE = roles_(NAV, SUP)
 NOT_YOURS = {NAV: 404}  # another navigator's case: its existence is not the navigator's to know
@@ -221,7 +222,45 @@ MATRIX: list[Row] = [
     ),
     # dispatch: board and call page
     Row("dispatch:board", "GET", DISPATCH),
-    Row("dispatch:call", "GET", DISPATCH, args=obj("queued_call")),
+    # The call page: whoever reads calls (a call-taker opens the calls they took); the
+    # actions on it are each their own row.
+    Row("dispatch:call", "GET", CALL_READERS, args=obj("queued_call")),
+    Row("dispatch:my_calls", "GET", roles_(CT)),
+    Row(
+        "dispatch:note",
+        "POST",
+        NOTE_WRITERS,
+        args=obj("queued_call"),
+        data=const({"text": "caller rang again"}),
+    ),
+    Row(
+        "dispatch:supplement",
+        "POST",
+        NOTE_WRITERS,
+        args=obj("queued_call"),
+        data=const({"text": "he left toward the park", "address": "1 Park Ave"}),
+    ),
+    Row(
+        "dispatch:cancel",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"reason": "caller_hung_up"}),
+    ),
+    Row(
+        "dispatch:merge",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=lambda w, role: {"into": w.active_call.pk},
+    ),
+    Row(
+        "dispatch:alert_ack",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"kind": "overdue", "next": "board"}),
+    ),
     Row(
         "dispatch:assign",
         "POST",
@@ -230,7 +269,22 @@ MATRIX: list[Row] = [
         data=lambda w, role: {"unit": w.spare_unit.pk},
     ),
     Row("dispatch:hold", "POST", DISPATCH, args=obj("queued_call")),
-    Row("dispatch:fall_back", "POST", DISPATCH, args=obj("queued_call")),
+    Row(
+        "dispatch:fall_back",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"confirm": "yes"}),
+    ),
+    # The spare HEART unit is available: the confirm step (a page), not a fallback.
+    Row(
+        "dispatch:fall_back",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        ok=frozenset({200}),
+        label="units available",
+    ),
     Row(
         "dispatch:handoff",
         "POST",
@@ -364,6 +418,7 @@ MATRIX: list[Row] = [
     Row("dispatch:responder", "GET", roles_(RE)),
     Row("dispatch:responder_status", "POST", roles_(RE), data=const({"status": "on_scene"})),
     Row("dispatch:responder_backup", "POST", roles_(RE), data=const({"reason": "a knife shown"})),
+    Row("dispatch:responder_note", "POST", roles_(RE), data=const({"text": "subject calmer"})),
     Row(
         "dispatch:responder_police_arrived",
         "POST",
@@ -604,6 +659,57 @@ MATRIX: list[Row] = [
         api=True,
         args=obj("queued_call"),
         data=lambda w, role: {"unit": w.spare_unit.pk},
+    ),
+    # The call after intake (docs/calls.md). The responder's unit is on active_call.
+    Row(
+        "api-call-notes",
+        "POST",
+        roles_(CT, DI, SUP, RE),
+        api=True,
+        args=obj("active_call"),
+        data=const({"text": "subject calmer, staying 30 min"}),
+        headers=_idempotency,
+    ),
+    Row(
+        "api-call-notes",
+        "POST",
+        NOTE_WRITERS,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"text": "not the responder's call"}),
+        label="another unit's call",
+    ),
+    Row(
+        "api-call-supplements",
+        "POST",
+        NOTE_WRITERS,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"text": "callback: he has a dog", "callback_number": "919-555-0111"}),
+    ),
+    Row(
+        "api-call-cancel",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"reason": "no_response_needed"}),
+    ),
+    Row(
+        "api-call-merge",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=lambda w, role: {"into": w.active_call.pk},
+    ),
+    Row(
+        "api-call-alert-ack",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"kind": "overdue"}),
     ),
     Row(
         "api-call-clear",

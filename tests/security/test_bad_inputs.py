@@ -243,6 +243,26 @@ TARGETS: dict[str, Target] = {
             "caller_name": "Jordan",
         },
     ),
+    "api.notes": Target(
+        roles.RESPONDER,
+        api("/api/v1/calls/{w.active_call.pk}/notes/"),
+        lambda w: {"text": "subject calmer, staying 30 min"},
+    ),
+    "api.supplements": Target(
+        roles.CALL_TAKER,
+        api("/api/v1/calls/{w.queued_call.pk}/supplements/"),
+        lambda w: {"text": "caller rang back", "callback_number": "919-555-0111"},
+    ),
+    "api.cancel": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.queued_call.pk}/cancel/"),
+        lambda w: {"reason": "caller_hung_up", "text": "no answer"},
+    ),
+    "api.merge": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.queued_call.pk}/merge/"),
+        lambda w: {"into": w.active_call.pk},
+    ),
     "api.ccd_resolve": Target(
         roles.CCD_CLINICIAN,
         api("/api/v1/calls/{w.phone_call.pk}/ccd/resolve/"),
