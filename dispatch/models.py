@@ -271,6 +271,7 @@ class FieldEvent(models.Model):
         CCD_CONVERTED = "ccd_converted", "CCD converted the call to a field response"
         HOLD_FALLBACK = "hold_fallback", "No unit within the hold: fell back"
         DUPLICATE_LINKED = "duplicate_linked", "Duplicate call linked"
+        REASSIGNED = "reassigned", "Dispatcher moved the call to another unit"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)

@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dispatch import api as dispatch_api
-from dispatch import ccd_api
+from dispatch import ccd_api, field_api
 from heart import views
 from triage import api as triage_api
 
@@ -20,12 +20,14 @@ urlpatterns = [
     path("calls/", dispatch_api.calls, name="api-calls"),
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),
     path("calls/<int:call_id>/assign/", dispatch_api.call_assign, name="api-call-assign"),
-    path("calls/<int:call_id>/clear/", dispatch_api.call_clear_api, name="api-call-clear"),
+    path("calls/<int:call_id>/clear/", field_api.call_clear_api, name="api-call-clear"),
+    path("calls/<int:call_id>/backup/", field_api.call_backup, name="api-call-backup"),
+    path("calls/<int:call_id>/reassign/", field_api.call_reassign_api, name="api-call-reassign"),
     path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
-    path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
+    path("units/<int:unit_id>/status/", field_api.unit_status, name="api-unit-status"),
     path("board/", dispatch_api.board, name="api-board"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),
     path("triage/rulesets/", triage_api.triage_rulesets, name="api-triage-rulesets"),

@@ -4,10 +4,12 @@ with its audit entry (and any outbox row) written inside it. Nothing else saves 
 
 from dispatch.services.assignments import (
     CallNotOpen,
+    NoLongerOnCall,
     UnitUnavailable,
     backup_request,
     call_fall_back,
     call_hold,
+    call_reassign,
     handoff_record,
     unit_assign,
     unit_status_set,
@@ -37,6 +39,7 @@ __all__ = [
     "DutySync",
     "FeltSafe",
     "IdempotencyConflict",
+    "NoLongerOnCall",
     "Referral",
     "ResponseTimes",
     "UnitUnavailable",
@@ -44,6 +47,7 @@ __all__ = [
     "call_clear",
     "call_create",
     "call_fall_back",
+    "call_reassign",
     "call_hold",
     "call_record_closed",
     "calls_person_move",

@@ -560,6 +560,22 @@ MATRIX: list[Row] = [
         args=obj("active_call"),
         data=_clear_body,
     ),
+    Row(
+        "api-call-backup",
+        "POST",
+        roles_(DI, SUP, RE),
+        api=True,
+        args=obj("active_call"),
+        data=lambda w, role: {"reason": "a knife shown", "unit": w.heart_unit.pk},
+    ),
+    Row(
+        "api-call-reassign",
+        "POST",
+        roles_(DI, SUP),
+        api=True,
+        args=obj("active_call"),
+        data=lambda w, role: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
+    ),
     # Admins keep the units (dispatch.view_unit), so they may list them too.
     Row("api-units", "GET", roles_(DI, SUP, RE, ADM), api=True),
     Row(
