@@ -20,6 +20,7 @@ urlpatterns = [
     path("ccd/<int:call_id>/resolve/", field.ccd_resolve_view, name="ccd_resolve"),
     path("ccd/<int:call_id>/convert/", field.ccd_convert_view, name="ccd_convert"),
     path("my-unit/", field.responder, name="responder"),
+    path("my-unit/sw.js", field.responder_worker, name="responder_worker"),
     path("my-unit/status/", field.responder_status, name="responder_status"),
     path("my-unit/backup/", field.responder_backup, name="responder_backup"),
     path("my-unit/clear/", field.responder_clear, name="responder_clear"),

@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch import selectors
@@ -130,6 +134,30 @@ def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect(reverse("dispatch:ccd_queue"))
 
 
+WORKER = "js/responder-sw.js"
+
+
+@login_not_required
+@require_GET
+def responder_worker(request: HttpRequest) -> HttpResponse:
+    """The responder app's service worker, from static/ but served under /dispatch/my-unit/:
+    a worker's scope is the folder it is served from (docs/responder-app.md). Code only, no
+    data: it needs no sign-in (the browser checks it for updates whenever it likes)."""
+    found = finders.find(WORKER)
+    if isinstance(found, str):
+        with open(found, "rb") as source:
+            code = source.read()
+    elif staticfiles_storage.exists(WORKER):
+        with staticfiles_storage.open(WORKER) as source:
+            code = source.read()
+    else:
+        raise Http404("no service worker")
+    response = HttpResponse(code, content_type="text/javascript; charset=utf-8")
+    # Browsers revalidate a worker at least daily anyway; never keep a stale one longer.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @require_GET
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder(request: HttpRequest) -> HttpResponse:
@@ -153,6 +181,10 @@ def _responder_page(
             "statuses": [(s.value, s.label) for s in RESPONDER_STATUSES],
             "clear_form": form,
             "safety_plan": plans.get(person_id),
+            "rendered_at": timezone.now().isoformat(),
+            "worker_url": reverse("dispatch:responder_worker"),
+            "scope": reverse("dispatch:responder"),
+            "manifest_url": static("responder/manifest.webmanifest"),
         },
         status=status,
     )

@@ -317,6 +317,8 @@ MATRIX: list[Row] = [
     ),
     # dispatch: the responder's phone
     Row("dispatch:responder", "GET", roles_(RE)),
+    # The responder app's service worker: code, no data (it is checked for updates signed out).
+    Row("dispatch:responder_worker", "GET", EVERYONE),
     Row("dispatch:responder_status", "POST", roles_(RE), data=const({"status": "on_scene"})),
     Row("dispatch:responder_backup", "POST", roles_(RE), data=const({"reason": "a knife shown"})),
     Row(
