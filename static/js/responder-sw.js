@@ -27,10 +27,13 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "cache" && Array.isArray(data.urls)) {
     var same = data.urls.filter(function (u) { return typeof u === "string" && new URL(u, self.location).origin === self.location.origin; });
+    var reply = event.ports && event.ports[0];
     event.waitUntil(caches.open(CACHE).then(function (cache) {
       return Promise.all(same.map(function (u) {
         return cache.match(u).then(function (hit) { return hit || cache.add(u); }).catch(function () {});
       }));
+    }).then(function () {
+      if (reply) reply.postMessage({ type: "cached" });
     }));
   }
   if (data.type === "forget") {
@@ -49,6 +52,16 @@ function fromNetwork(request) {
   });
 }
 
+// A page from the cache says so (data-copy), so that it shows its age and keeps the clock of
+// the last page that came from the server.
+function markedCopy(response) {
+  return response.text().then(function (html) {
+    return new Response(html.replace("<div data-responder ", "<div data-responder data-copy "), {
+      status: 200, headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
@@ -59,7 +72,8 @@ self.addEventListener("fetch", function (event) {
       return caches.match(request, { ignoreSearch: true }).then(function (hit) {
         return hit || caches.match(url.pathname);
       }).then(function (hit) {
-        return hit || new Response("Offline, and this page was never opened with signal.", {
+        if (hit) return markedCopy(hit);
+        return new Response("Offline, and this page was never opened with signal.", {
           status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
         });
       });

@@ -56,8 +56,11 @@
     },
   };
 
+  // A clearing waiting to send: the call stays readable, its forms go.
   function hideCall() {
-    document.querySelectorAll("[data-call-part]").forEach(function (el) { el.hidden = true; });
+    document.querySelectorAll("[data-clear-part]").forEach(function (el) { el.hidden = true; });
+    var note = document.querySelector("[data-clearing-note]");
+    if (note) note.hidden = false;
     showStatus("available", "Available");
   }
 
@@ -89,28 +92,26 @@
   }
 
   // ---- the clock: the server's time as this phone sees it -------------------------------
-  // A page rendered by the server carries its time; a copy opened from the phone's cache
-  // carries the time of the last render (the same value as stored), not a fresh one.
+  // A page from the server carries the time it was rendered: the phone's clock is corrected by
+  // the difference (a phone's clock may be off). A copy opened from the cache without signal
+  // (the worker marks it data-copy) keeps the correction of the last page from the server.
   var clock = { offset: 0, copy: false, rendered: 0 };
 
   function readClock(root) {
-    var rendered = root.dataset.renderedAt;
-    clock.rendered = Date.parse(rendered);
-    var stored = null;
-    try {
-      stored = JSON.parse(window.localStorage.getItem(CLOCK) || "null");
-    } catch (e) {
-      stored = null;
-    }
-    if (stored && stored.rendered === rendered) {
-      clock.copy = true;
-      clock.offset = stored.offset;
-    } else {
-      clock.offset = clock.rendered - Date.now();
+    clock.rendered = Date.parse(root.dataset.renderedAt);
+    clock.copy = root.hasAttribute("data-copy");
+    if (clock.copy) {
       try {
-        window.localStorage.setItem(CLOCK, JSON.stringify({ rendered: rendered, offset: clock.offset }));
-      } catch (e) { /* private mode: the offset of this load only */ }
+        clock.offset = Number(window.localStorage.getItem(CLOCK)) || 0;
+      } catch (e) {
+        clock.offset = 0;
+      }
+      return;
     }
+    clock.offset = clock.rendered - Date.now();
+    try {
+      window.localStorage.setItem(CLOCK, String(clock.offset));
+    } catch (e) { /* private mode: the correction of this load only */ }
   }
 
   function serverNow() { return new Date(Date.now() + clock.offset); }
@@ -189,6 +190,18 @@
     list.appendChild(li);
   }
 
+  // In the department's time zone, as the rest of the console shows times.
+  function madeAt(iso) {
+    var clockEl = document.querySelector("time.clock");
+    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+    if (clockEl && clockEl.dataset.tz) options.timeZone = clockEl.dataset.tz;
+    try {
+      return new Intl.DateTimeFormat("en-GB", options).format(new Date(iso));
+    } catch (e) {
+      return iso;
+    }
+  }
+
   function render(items) {
     var box = document.getElementById("outbox");
     var list = box.querySelector("ol");
@@ -198,7 +211,7 @@
       li.className = "outbox-item " + item.state;
       li.dataset.seq = item.seq;
       var what = document.createElement("span");
-      what.textContent = item.label + " · made " + new Date(item.body.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      what.textContent = item.label + " · made " + madeAt(item.made_at);
       li.appendChild(what);
       var state = document.createElement("strong");
       state.className = "outbox-state";
@@ -214,7 +227,7 @@
       if (item.state !== "waiting") {
         var dismiss = document.createElement("button");
         dismiss.type = "button";
-        dismiss.className = "linkish";
+        dismiss.className = "dismiss";
         dismiss.dataset.dismiss = item.seq;
         dismiss.textContent = "Dismiss";
         li.appendChild(dismiss);
@@ -264,6 +277,18 @@
       }).join("; ");
   }
 
+  // The page shows what the responder did, not what happened meanwhile: offer the server's.
+  function changedMeanwhile() {
+    if (document.querySelector("[data-changed-meanwhile]")) return;
+    notice("The call changed while this phone was offline. ", "warning");
+    var li = document.querySelector("ul.messages li:last-child");
+    li.setAttribute("data-changed-meanwhile", "");
+    var link = document.createElement("a");
+    link.href = location.pathname;
+    link.textContent = "Show the unit as it is now";
+    li.appendChild(link);
+  }
+
   function sendOne(item) {
     return fetch(item.url, {
       method: item.method,
@@ -286,7 +311,10 @@
         return response.json().catch(function () { return {}; }).then(function (body) {
           item.state = response.status === 409 ? "conflict" : "refused";
           item.message = problems(body) || ("refused (" + response.status + ")");
-          return putItem(item).then(function () { return "kept"; });
+          return putItem(item).then(function () {
+            if (item.state === "conflict") changedMeanwhile();
+            return "kept";
+          });
         });
       }
       // Signed out (401/403), or the server is down (5xx): try again later, in order.
@@ -345,7 +373,15 @@
       document.querySelectorAll("link[rel=stylesheet], script[src], link[rel=manifest], link[rel=icon]").forEach(function (el) {
         urls.push(el.getAttribute("href") || el.getAttribute("src"));
       });
-      if (registration.active) registration.active.postMessage({ type: "cache", urls: urls });
+      if (!registration.active) return;
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        // The shell is on the phone: it opens without signal from now on.
+        root.dataset.offlineReady = "yes";
+        var ready = root.querySelector("[data-offline-ready-note]");
+        if (ready) ready.hidden = false;
+      };
+      registration.active.postMessage({ type: "cache", urls: urls }, [channel.port2]);
     }).catch(function () { /* no worker: the page still queues */ });
   }
 
