@@ -11,6 +11,7 @@ urlpatterns = [
     path("board/", board.board, name="board"),
     path("calls/<int:call_id>/", board.call_page, name="call"),
     path("calls/<int:call_id>/assign/", board.assign, name="assign"),
+    path("calls/<int:call_id>/reassign/", board.reassign, name="reassign"),
     path("calls/<int:call_id>/hold/", board.hold, name="hold"),
     path("calls/<int:call_id>/fall-back/", board.fall_back, name="fall_back"),
     path("calls/<int:call_id>/handoff/", board.handoff, name="handoff"),

@@ -267,3 +267,20 @@ def test_it_refuses_a_status_about_a_call_the_unit_was_never_on(responder, heart
     response = send(responder, path, {"status": "on_scene", "call": on_call.pk + 1000})
     assert response.status_code == 400
     assert response.json() == {"call": [f"HEART-1 was never on call {on_call.pk + 1000}"]}
+
+
+@pytest.mark.usefixtures("later")
+def test_it_lets_the_dispatcher_reassign_from_the_call_page(
+    client, dispatcher, heart_unit, on_call
+):
+    other = UnitFactory(name="HEART-2", kind="HEART")
+    client.force_login(dispatcher)
+    page = client.get(f"/dispatch/calls/{on_call.pk}/")
+    assert b"Move the call from HEART-1 to" in page.content
+    response = client.post(
+        f"/dispatch/calls/{on_call.pk}/reassign/", {"from_unit": heart_unit.pk, "unit": other.pk}
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.get(call=on_call, cleared_at__isnull=True).unit == other
+    page = client.get(f"/dispatch/calls/{on_call.pk}/")
+    assert f"Call {on_call.pk} moved to HEART-2.".encode() in page.content

@@ -215,6 +215,13 @@ MATRIX: list[Row] = [
         args=obj("queued_call"),
         data=lambda w, role: {"unit": w.spare_unit.pk},
     ),
+    Row(
+        "dispatch:reassign",
+        "POST",
+        DISPATCH,
+        args=obj("active_call"),
+        data=lambda w, role: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
+    ),
     Row("dispatch:hold", "POST", DISPATCH, args=obj("queued_call")),
     Row("dispatch:fall_back", "POST", DISPATCH, args=obj("queued_call")),
     Row(
