@@ -152,10 +152,9 @@ def responder_worker(request: HttpRequest) -> HttpResponse:
             code = source.read()
     else:
         raise Http404("no service worker")
-    response = HttpResponse(code, content_type="text/javascript; charset=utf-8")
-    # Browsers revalidate a worker at least daily anyway; never keep a stale one longer.
-    response["Cache-Control"] = "no-cache"
-    return response
+    # no-store like every answer (web/no_store.py): the browser fetches it again to check for
+    # an update, and a new version of the worker reaches the phones at their next page load.
+    return HttpResponse(code, content_type="text/javascript; charset=utf-8")
 
 
 @require_GET
