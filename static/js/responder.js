@@ -289,6 +289,17 @@
     li.appendChild(link);
   }
 
+  function signInAgain() {
+    if (document.querySelector("[data-sign-in-again]")) return;
+    notice("The console no longer knows this phone's session: the waiting actions are kept. ", "error");
+    var li = document.querySelector("ul.messages li:last-child");
+    li.setAttribute("data-sign-in-again", "");
+    var link = document.createElement("a");
+    link.href = "/accounts/login/?next=" + encodeURIComponent(location.pathname);
+    link.textContent = "Sign in again to send them";
+    li.appendChild(link);
+  }
+
   function sendOne(item) {
     return fetch(item.url, {
       method: item.method,
@@ -317,6 +328,7 @@
           });
         });
       }
+      if (response.status === 401 || response.status === 403) signInAgain();
       // Signed out (401/403), or the server is down (5xx): try again later, in order.
       return "stop";
     });
