@@ -1,4 +1,6 @@
-"""The dispatch API under /api/v1/: calls, units, the board. Views validate and call services."""
+"""The dispatch API under /api/v1/: calls, units, the board. Views validate and call services.
+
+The field actions (status, backup, clearing, reassignment) are in field_api.py."""
 
 from __future__ import annotations
 
@@ -25,26 +27,19 @@ from dispatch.serializers import (
     CallCreateSerializer,
     CallDetailSerializer,
     CallSerializer,
-    ClearSerializer,
     TriageOutputSerializer,
     UnitPositionResultSerializer,
     UnitPositionSerializer,
     UnitSerializer,
-    UnitStatusSerializer,
 )
 from dispatch.services import (
     CallInput,
     CallNotOpen,
-    FeltSafe,
     IdempotencyConflict,
-    Outcome,
-    Referral,
     UnitUnavailable,
-    call_clear,
     call_create,
     unit_assign,
     unit_position_report,
-    unit_status_set,
 )
 from people.models import Person
 from triage.selectors import call_type_resolve
@@ -248,78 +243,6 @@ def call_assign(request: Request, call_id: int) -> Response:
 
 
 @extend_schema(
-    request=ClearSerializer,
-    responses={
-        200: CallSerializer,
-        400: OpenApiResponse(
-            description='Field errors; "unit" when several units are on the call and none is '
-            "named (the message lists them), or when no unit is on it"
-        ),
-        403: OpenApiResponse(description="a responder naming a unit that is not theirs"),
-        409: OpenApiResponse(description="call no longer open (already closed)"),
-    },
-    summary="Clear a unit from a call: disposition, felt-safe answers, referral, outcomes",
-    description="`unit` is optional. A dispatcher may leave it out when the call has exactly "
-    "one open assignment (that unit clears); with several units on the call it is required. "
-    "A responder clears their own unit only, which is the default when `unit` is left out. "
-    "The call closes when its last unit clears. `outcome` (optional, each of its fields too) "
-    "records arrest, use of force, IVC, transport, ED diversion and self-reported demographics; "
-    "its errors are keyed `outcome.<field>`.",
-)
-@api_view(["POST"])
-@permission_classes([CAN_MOVE_UNITS])
-def call_clear_api(request: Request, call_id: int) -> Response:
-    serializer = ClearSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    d = serializer.validated_data
-    unit_id = d.get("unit")
-    if not request.user.has_perm("dispatch.dispatch_call"):
-        # Responders clear their own unit only; a dispatcher may clear any (the service picks
-        # the call's only unit when none is named).
-        if unit_id is None:
-            mine = selectors.unit_of(request.user)
-            if mine is None:
-                return Response(
-                    {"unit": ["you are not a member of any unit"]},
-                    status=http.HTTP_400_BAD_REQUEST,
-                )
-            unit_id = mine.pk
-        elif not Unit.objects.filter(pk=unit_id, members__pk=request.user.pk or 0).exists():
-            raise PermissionDenied("responders clear their own unit only")
-    referral = None
-    if d.get("referral") is not None:
-        r = d["referral"]
-        referral = Referral(
-            consent=r["consent"],
-            needs=list(r["needs"]),
-            person_name=r["person_name"].strip(),
-            date_of_birth=r.get("date_of_birth"),
-            phone=r["phone"].strip(),
-        )
-    outcome = None if d.get("outcome") is None else Outcome(**d["outcome"])
-    try:
-        call = call_clear(
-            call_id=call_id,
-            unit_id=unit_id,
-            disposition=d["disposition"],
-            felt_safe=[
-                FeltSafe(responder_id=f["responder"], safe=f["safe"]) for f in d["felt_safe"]
-            ],
-            referral=referral,
-            outcome=outcome,
-            by=request.user,
-            request=request._request,
-        )
-    except CallNotOpen as exc:
-        return Response(
-            {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
-        )
-    except ValidationError as exc:
-        return error_response(exc)
-    return Response(CallSerializer(call).data)
-
-
-@extend_schema(
     responses=UnitSerializer(many=True),
     parameters=[OpenApiParameter("kind", str), OpenApiParameter("status", str)],
 )
@@ -342,30 +265,6 @@ def units(request: Request) -> Response:
                 )
             qs = qs.filter(**{param: value})
     return Response(UnitSerializer(qs, many=True).data)
-
-
-@extend_schema(request=UnitStatusSerializer, responses={200: UnitSerializer})
-@api_view(["POST"])
-@permission_classes([CAN_MOVE_UNITS])
-def unit_status(request: Request, unit_id: int) -> Response:
-    unit = get_object_or_404(Unit, pk=unit_id)
-    if (
-        not request.user.has_perm("dispatch.dispatch_call")
-        and not unit.members.filter(pk=request.user.pk or 0).exists()
-    ):
-        raise PermissionDenied("responders change their own unit's status only")
-    serializer = UnitStatusSerializer(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    try:
-        unit = unit_status_set(
-            unit_id=unit_id,
-            status=serializer.validated_data["status"],
-            by=request.user,
-            request=request._request,
-        )
-    except ValidationError as exc:
-        return error_response(exc)
-    return Response(UnitSerializer(unit).data)
 
 
 @extend_schema(

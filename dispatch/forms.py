@@ -151,6 +151,13 @@ class AssignForm(forms.Form):
     unit = forms.IntegerField(min_value=1)
 
 
+class ReassignForm(forms.Form):
+    """The dispatcher moves a call from one unit (on it) to another (available)."""
+
+    from_unit = forms.IntegerField(min_value=1)
+    unit = forms.IntegerField(min_value=1)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=500)
 

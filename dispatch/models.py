@@ -333,6 +333,7 @@ class FieldEvent(models.Model):
         MERGED = "merged", "Closed as a duplicate of another call"
         CANCELLED = "cancelled", "Call cancelled"
         CCD_RESOLVED = "ccd_resolved", "CCD resolved the call by phone"
+        REASSIGNED = "reassigned", "Dispatcher moved the call to another unit"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)

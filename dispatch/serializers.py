@@ -286,8 +286,47 @@ class UnitPositionResultSerializer(serializers.Serializer[Any]):
     unit = UnitSerializer()
 
 
+AT_HELP = (
+    "When the change was made, for one sent later (a phone that was offline): stored as the "
+    "field's time. Default now; refused in the future (beyond 5 minutes of clock skew) or "
+    "before the call (the unit's dispatch)."
+)
+
+
 class UnitStatusSerializer(StrictSerializer):
     status = serializers.ChoiceField(choices=Unit.Status.choices)
+    at = serializers.DateTimeField(required=False, help_text=AT_HELP)
+    call = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The call the responder saw the unit on: if the unit was taken off it "
+        "meanwhile (reassigned, cleared, closed) the change is refused with 409.",
+    )
+
+
+class BackupSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=500)
+    unit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The unit asking; a responder's own unit when left out.",
+    )
+    at = serializers.DateTimeField(required=False, help_text=AT_HELP)
+
+
+class BackupSerializerOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    call = serializers.IntegerField(source="call_id")
+    unit = serializers.IntegerField(source="unit_id")
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class ReassignSerializer(StrictSerializer):
+    from_unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class FeltSafeSerializer(StrictSerializer):
@@ -356,6 +395,7 @@ class ClearSerializer(StrictSerializer):
         "(that unit clears) and, for a responder, their own unit; required when several units "
         "are on the call.",
     )
+    at = serializers.DateTimeField(required=False, help_text=AT_HELP)
 
 
 class BoardSerializer(serializers.Serializer[Any]):

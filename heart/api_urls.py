@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dashboards import api as dashboards_api
-from dispatch import after_intake_api, ccd_api, police_api
+from dispatch import after_intake_api, ccd_api, field_api, police_api
 from dispatch import api as dispatch_api
 from heart import views
 from interop import api as interop_api
@@ -22,7 +22,7 @@ urlpatterns = [
     path("calls/", dispatch_api.calls, name="api-calls"),
     path("calls/<int:call_id>/", dispatch_api.call_detail, name="api-call"),
     path("calls/<int:call_id>/assign/", dispatch_api.call_assign, name="api-call-assign"),
-    path("calls/<int:call_id>/clear/", dispatch_api.call_clear_api, name="api-call-clear"),
+    path("calls/<int:call_id>/clear/", field_api.call_clear_api, name="api-call-clear"),
     path("calls/<int:call_id>/notes/", after_intake_api.call_notes_api, name="api-call-notes"),
     path(
         "calls/<int:call_id>/supplements/",
@@ -36,6 +36,8 @@ urlpatterns = [
         after_intake_api.call_alert_ack_api,
         name="api-call-alert-ack",
     ),
+    path("calls/<int:call_id>/backup/", field_api.call_backup, name="api-call-backup"),
+    path("calls/<int:call_id>/reassign/", field_api.call_reassign_api, name="api-call-reassign"),
     path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
     path("calls/<int:call_id>/eido/", interop_api.call_eido_detail, name="api-call-eido"),
@@ -53,7 +55,7 @@ urlpatterns = [
     path("handoffs/", police_api.handoffs, name="api-handoffs"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
     path("units/", dispatch_api.units, name="api-units"),
-    path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
+    path("units/<int:unit_id>/status/", field_api.unit_status, name="api-unit-status"),
     path("units/<int:unit_id>/position/", dispatch_api.unit_position, name="api-unit-position"),
     path("board/", dispatch_api.board, name="api-board"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),

@@ -12,11 +12,13 @@ from dispatch.services.after_intake import (
 from dispatch.services.alerts import alert_acknowledge
 from dispatch.services.assignments import (
     CallNotOpen,
+    NoLongerOnCall,
     UnitsAvailable,
     UnitUnavailable,
     backup_request,
     call_fall_back,
     call_hold,
+    call_reassign,
     unit_assign,
     unit_status_set,
 )
@@ -63,6 +65,7 @@ __all__ = [
     "IdempotencyConflict",
     "PositionReport",
     "Outcome",
+    "NoLongerOnCall",
     "Referral",
     "ResponseTimes",
     "Supplement",
@@ -74,6 +77,7 @@ __all__ = [
     "call_clear",
     "call_create",
     "call_fall_back",
+    "call_reassign",
     "call_hold",
     "call_merge",
     "call_note_add",

@@ -62,6 +62,36 @@ class UnitsAvailable(ValidationError):
         self.units = units
 
 
+class NoLongerOnCall(CallNotOpen):
+    """A unit's action about a call it was taken off meanwhile (the dispatcher reassigned the
+    call, or cleared the unit): HTTP 409, like a closed call. A phone that was offline sends
+    such actions late; the message says what happened instead."""
+
+
+def no_longer_on_call(call_id: int, unit: Unit) -> CallNotOpen:
+    """The 409 of an action by `unit` on `call_id` (a call it was on), saying what happened
+    meanwhile: the call closed (CallNotOpen), or it goes on without the unit (NoLongerOnCall)."""
+    call = Call.objects.get(pk=call_id)
+    if call.status not in OPEN_STATUSES:
+        return CallNotOpen(
+            {"call": [f"call {call_id} was {call.status} meanwhile: nothing was recorded"]}
+        )
+    others = list(
+        Assignment.objects.filter(call_id=call_id, cleared_at__isnull=True)
+        .exclude(unit=unit)
+        .values_list("unit__name", flat=True)
+    )
+    if others:
+        text = f"call {call_id} was reassigned to {', '.join(others)} meanwhile"
+    else:
+        text = f"{unit.name} was taken off call {call_id} meanwhile"
+    return NoLongerOnCall({"call": [f"{text}: nothing was recorded for {unit.name}"]})
+
+
+def _was_on_call(call_id: int, unit_id: int) -> bool:
+    return Assignment.objects.filter(call_id=call_id, unit_id=unit_id).exists()
+
+
 def _lock_open_call(call_id: int) -> Call:
     call = Call.objects.select_for_update().filter(pk=call_id).first()
     if call is None:
@@ -130,13 +160,21 @@ def unit_assign(
 
 
 def unit_status_set(
-    *, unit_id: int, status: str, by: Any, request: Any = None, at: datetime | None = None
+    *,
+    unit_id: int,
+    status: str,
+    by: Any,
+    request: Any = None,
+    at: datetime | None = None,
+    call_id: int | None = None,
 ) -> Unit:
     """Change a unit's status, stamping its open assignment (en route, on scene, transporting).
 
     A department unit leaves a call only by clearing it (disposition and felt-safe answers);
     a police, fire or EMS unit becoming available clears its assignment. `at` is the time of a
-    change recorded after the fact (default now; not before the unit was dispatched).
+    change recorded after the fact (default now; not before the unit was dispatched). `call_id`
+    is the call the responder saw when making the change: if the unit is no longer on it (a
+    phone's queued action, sent late) NoLongerOnCall is raised and nothing changes.
     """
     if status not in Unit.Status.values:
         raise ValidationError(
@@ -152,6 +190,10 @@ def unit_status_set(
             .filter(unit=unit, cleared_at__isnull=True)
             .first()
         )
+        if call_id is not None and (assignment is None or assignment.call_id != call_id):
+            if not _was_on_call(call_id, unit.pk):
+                raise ValidationError({"call": [f"{unit.name} was never on call {call_id}"]})
+            raise no_longer_on_call(call_id, unit)
         if assignment is None and status in (*STATUS_STAMPS, Unit.Status.DISPATCHED):
             raise ValidationError({"status": [f"{unit.name} has no call: it cannot be {status}"]})
         when = _instant(
@@ -332,6 +374,9 @@ def backup_request(
         when = _instant(at, now=now, not_before=call.received_at)
         assignment = call.assignments.filter(unit_id=unit_id, cleared_at__isnull=True).first()
         if assignment is None:
+            unit = Unit.objects.filter(pk=unit_id).first()
+            if unit is not None and _was_on_call(call.pk, unit_id):
+                raise no_longer_on_call(call.pk, unit)
             raise ValidationError({"unit": ["the unit is not on this call"]})
         if assignment.unit.kind not in FIELD_DEPARTMENT_KINDS:
             raise ValidationError({"unit": ["only a HEART or co-response unit requests backup"]})
@@ -352,3 +397,48 @@ def backup_request(
             detail={"unit": assignment.unit.name, "reason": event.reason, **_stamp(at, when)},
         )
     return event
+
+
+def call_reassign(
+    *, call_id: int, from_unit_id: int, to_unit_id: int, by: Any, request: Any = None
+) -> Assignment:
+    """The dispatcher moves a call from one unit to another (the first is needed elsewhere, or
+    cannot reach it). The first unit's assignment ends without a disposition and the unit is
+    available again; the second is assigned as by unit_assign (it must be available). All or
+    nothing: if the second unit cannot take the call, the first stays on it. A phone of the
+    first unit that sends a queued action about the call afterwards gets NoLongerOnCall."""
+    now = timezone.now()
+    with transaction.atomic():
+        call = _lock_open_call(call_id)
+        assignment = (
+            call.assignments.select_related("unit")
+            .filter(unit_id=from_unit_id, cleared_at__isnull=True)
+            .first()
+        )
+        if assignment is None:
+            raise ValidationError({"from_unit": [f"unit {from_unit_id} is not on call {call_id}"]})
+        if to_unit_id == from_unit_id:
+            raise ValidationError({"unit": ["choose another unit than the one on the call"]})
+        previous = assignment.unit
+        assignment.cleared_at = now
+        assignment.save(update_fields=["cleared_at"])
+        Unit.objects.filter(pk=previous.pk).update(
+            status=Unit.Status.AVAILABLE, status_changed_at=now, updated_at=now
+        )
+        new = unit_assign(call_id=call_id, unit_id=to_unit_id, by=by, request=request)
+        _field_event(
+            call,
+            kind=FieldEvent.Kind.REASSIGNED,
+            at=now,
+            by=by,
+            reason=f"{previous.name} -> {new.unit.name}",
+            unit_id=previous.pk,
+        )
+        audit_record(
+            action="call.reassign",
+            user=by,
+            obj=call,
+            request=request,
+            detail={"from": previous.name, "to": new.unit.name},
+        )
+    return new

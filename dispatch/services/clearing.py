@@ -28,6 +28,8 @@ from dispatch.services.assignments import (
     OPEN_STATUSES,
     CallNotOpen,
     _assignment_close,
+    _was_on_call,
+    no_longer_on_call,
 )
 from dispatch.services.calls import (
     _announce,
@@ -211,6 +213,9 @@ def _assignment_to_clear(call: Call, unit_id: int | None) -> Assignment:
         return on_call[0]
     if not on_call and call.status not in OPEN_STATUSES:
         raise CallNotOpen({"call": [f"call {call.pk} is {call.status}: no unit left to clear"]})
+    if unit_id is not None and _was_on_call(call.pk, unit_id):
+        # Cleared or taken off meanwhile (a phone's clearing sent late): a conflict, not bad input.
+        raise no_longer_on_call(call.pk, Unit.objects.get(pk=unit_id))
     if unit_id is not None:
         raise ValidationError({"unit": [f"unit {unit_id} is not on call {call.pk}"]})
     if not on_call:

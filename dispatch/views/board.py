@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch import selectors
-from dispatch.forms import AssignForm, ReasonForm, StatusForm
+from dispatch.forms import AssignForm, ReasonForm, ReassignForm, StatusForm
 from dispatch.models import Call, Unit
 from dispatch.services import (
     UnitUnavailable,
     backup_request,
     call_hold,
+    call_reassign,
     unit_assign,
     unit_status_set,
 )
@@ -195,6 +196,31 @@ def assign(request: HtmxHttpRequest, call_id: int) -> HttpResponse:
         if request.POST.get("next") == "board"
         else _back(call_id)
     )
+
+
+@require_POST
+@permission_required("dispatch.dispatch_call", raise_exception=True)
+def reassign(request: HttpRequest, call_id: int) -> HttpResponse:
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "unit: choose the unit to move the call to")
+        return _back(call_id)
+    try:
+        assignment = call_reassign(
+            call_id=call_id,
+            from_unit_id=form.cleaned_data["from_unit"],
+            to_unit_id=form.cleaned_data["unit"],
+            by=request.user,
+            request=request,
+        )
+    except UnitUnavailable as exc:
+        messages.error(request, f"{exc.unit.name if exc.unit else 'unit'}: {exc}")
+        return _back(call_id)
+    except ValidationError as exc:
+        error_flash(request, exc)
+        return _back(call_id)
+    messages.success(request, f"Call {call_id} moved to {assignment.unit.name}.")
+    return _back(call_id)
 
 
 @require_POST

@@ -129,6 +129,7 @@ def call_page_render(
         available = Unit.objects.filter(status=Unit.Status.AVAILABLE).exclude(kind="CCD")
         context["recommended"] = selectors.recommended_units(call)
         context["other_units"] = available.exclude(kind=call.route).order_by("kind", "name")
+        context["same_kind_units"] = available.filter(kind=call.route).order_by("name")
         context["possible_duplicates"] = selectors.possible_duplicates(
             address=call.address, lat=call.lat, lon=call.lon, exclude_id=call.pk
         )

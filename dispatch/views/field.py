@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dispatch import selectors
@@ -138,6 +142,29 @@ def ccd_convert_view(request: HttpRequest, call_id: int) -> HttpResponse:
     return redirect(reverse("dispatch:ccd_queue"))
 
 
+WORKER = "js/responder-sw.js"
+
+
+@login_not_required
+@require_GET
+def responder_worker(request: HttpRequest) -> HttpResponse:
+    """The responder app's service worker, from static/ but served under /dispatch/my-unit/:
+    a worker's scope is the folder it is served from (docs/responder-app.md). Code only, no
+    data: it needs no sign-in (the browser checks it for updates whenever it likes)."""
+    found = finders.find(WORKER)
+    if isinstance(found, str):
+        with open(found, "rb") as source:
+            code = source.read()
+    elif staticfiles_storage.exists(WORKER):
+        with staticfiles_storage.open(WORKER) as source:
+            code = source.read()
+    else:
+        raise Http404("no service worker")
+    # no-store like every answer (web/no_store.py): the browser fetches it again to check for
+    # an update, and a new version of the worker reaches the phones at their next page load.
+    return HttpResponse(code, content_type="text/javascript; charset=utf-8")
+
+
 @require_GET
 @permission_required("dispatch.respond_call", raise_exception=True)
 def responder(request: HttpRequest) -> HttpResponse:
@@ -171,6 +198,10 @@ def _responder_page(
             "on_duty": unit is not None and unit.status != Unit.Status.OFF_DUTY,
             "note_form": note_form or NoteForm(auto_id="note_%s"),
             "notes": notes,
+            "rendered_at": timezone.now().isoformat(),
+            "worker_url": reverse("dispatch:responder_worker"),
+            "scope": reverse("dispatch:responder"),
+            "manifest_url": static("responder/manifest.webmanifest"),
         },
         status=status,
     )

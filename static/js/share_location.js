@@ -48,6 +48,15 @@
       if (fix.accuracy !== null) body.accuracy_m = Math.min(fix.accuracy, 100000);
       lastSent = fix;
       lastSentAt = Date.now();
+      // Through the responder app's queue when the page has one (static/js/responder.js): a
+      // point taken without signal waits on the phone, and only the newest is sent.
+      if (window.FifthBranchQueue) {
+        window.FifthBranchQueue.add("position", body, "Position").then(function () {
+          problem = navigator.onLine === false ? "Location kept on the phone: no connection" : "";
+          show();
+        });
+        return;
+      }
       // The server stamps the time: a phone's clock may be off, its fix is a moment old.
       fetch(url, {
         method: "POST", credentials: "same-origin",

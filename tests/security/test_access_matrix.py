@@ -268,6 +268,13 @@ MATRIX: list[Row] = [
         args=obj("queued_call"),
         data=lambda w, role: {"unit": w.spare_unit.pk},
     ),
+    Row(
+        "dispatch:reassign",
+        "POST",
+        DISPATCH,
+        args=obj("active_call"),
+        data=lambda w, role: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
+    ),
     Row("dispatch:hold", "POST", DISPATCH, args=obj("queued_call")),
     Row(
         "dispatch:fall_back",
@@ -416,6 +423,8 @@ MATRIX: list[Row] = [
     ),
     # dispatch: the responder's phone
     Row("dispatch:responder", "GET", roles_(RE)),
+    # The responder app's service worker: code, no data (it is checked for updates signed out).
+    Row("dispatch:responder_worker", "GET", EVERYONE),
     Row("dispatch:responder_status", "POST", roles_(RE), data=const({"status": "on_scene"})),
     Row("dispatch:responder_backup", "POST", roles_(RE), data=const({"reason": "a knife shown"})),
     Row("dispatch:responder_note", "POST", roles_(RE), data=const({"text": "subject calmer"})),
@@ -718,6 +727,22 @@ MATRIX: list[Row] = [
         api=True,
         args=obj("active_call"),
         data=_clear_body,
+    ),
+    Row(
+        "api-call-backup",
+        "POST",
+        roles_(DI, SUP, RE),
+        api=True,
+        args=obj("active_call"),
+        data=lambda w, role: {"reason": "a knife shown", "unit": w.heart_unit.pk},
+    ),
+    Row(
+        "api-call-reassign",
+        "POST",
+        roles_(DI, SUP),
+        api=True,
+        args=obj("active_call"),
+        data=lambda w, role: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
     ),
     # Admins keep the units (dispatch.view_unit), so they may list them too.
     Row("api-units", "GET", roles_(DI, SUP, RE, ADM), api=True),

@@ -168,6 +168,17 @@ TARGETS: dict[str, Target] = {
         api("/api/v1/units/{w.heart_unit.pk}/position/"),
         lambda w: {"lat": 35.996, "lon": -78.901, "accuracy_m": 10},
     ),
+    "api.backup": Target(
+        roles.RESPONDER,
+        api("/api/v1/calls/{w.active_call.pk}/backup/"),
+        lambda w: {"reason": "a knife shown"},
+        idempotent=True,
+    ),
+    "api.reassign": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.active_call.pk}/reassign/"),
+        lambda w: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
+    ),
     "api.evaluate": Target(
         roles.CALL_TAKER,
         api("/api/v1/triage/evaluate/"),
