@@ -25,6 +25,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Overview", "home", ()),
     NavEntry("Call intake", "dispatch:intake", ("dispatch.log_call",)),
     NavEntry("Board", "dispatch:board", ("dispatch.dispatch_call",)),
+    NavEntry("Roster", "dispatch:roster", ("dispatch.view_rostershift",)),
     NavEntry("CCD queue", "dispatch:ccd_queue", ("dispatch.work_ccd_queue",)),
     NavEntry("My unit", "dispatch:responder", ("dispatch.respond_call",)),
     NavEntry("Caseload", "care_navigation:caseload", ("care_navigation.work_caseload",)),

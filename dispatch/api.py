@@ -257,8 +257,10 @@ def call_clear_api(request: Request, call_id: int) -> Response:
                     status=http.HTTP_400_BAD_REQUEST,
                 )
             unit_id = mine.pk
-        elif not Unit.objects.filter(pk=unit_id, members__pk=request.user.pk or 0).exists():
-            raise PermissionDenied("responders clear their own unit only")
+        else:
+            named = Unit.objects.filter(pk=unit_id).first()
+            if named is None or not selectors.rides_with(request.user, named):
+                raise PermissionDenied("responders clear their own unit only")
     referral = None
     if d.get("referral") is not None:
         r = d["referral"]
@@ -320,9 +322,8 @@ def units(request: Request) -> Response:
 @permission_classes([CAN_MOVE_UNITS])
 def unit_status(request: Request, unit_id: int) -> Response:
     unit = get_object_or_404(Unit, pk=unit_id)
-    if (
-        not request.user.has_perm("dispatch.dispatch_call")
-        and not unit.members.filter(pk=request.user.pk or 0).exists()
+    if not request.user.has_perm("dispatch.dispatch_call") and not selectors.rides_with(
+        request.user, unit
     ):
         raise PermissionDenied("responders change their own unit's status only")
     serializer = UnitStatusSerializer(data=request.data)

@@ -12,6 +12,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QueryS
 from django.utils import timezone
 
 from dispatch.models import Assignment, Call, FieldEvent, Unit
+from dispatch.roster_selectors import crews, unit_of_responder
 from location.geo import bounding_box, distance_m
 
 PRIORITY_ORDER = Case(
@@ -193,10 +194,20 @@ def prior_calls(
 
 
 def unit_of(user: Any) -> Unit | None:
-    """The unit a responder rides with (the first by name when several)."""
-    if not user.is_authenticated:
-        return None
-    return Unit.objects.filter(members=user).order_by("name").first()
+    """The unit a responder rides with now: the one they are rostered on, else (a unit with no
+    roster) the first by name they are a member of."""
+    return unit_of_responder(user)
+
+
+def rides_with(user: Any, unit: Unit) -> bool:
+    """Whether `user` is on `unit`'s crew now (rostered on it, or a member of a unit with no
+    roster): a responder moves and clears their own unit only."""
+    return any(m.pk == user.pk for m in crews([unit], at=timezone.now())[unit.pk])
+
+
+def clearing_crew(unit: Unit, assignment: Assignment) -> list[Any]:
+    """Who answers "did you feel safe?" when `unit` clears now: its crew since dispatch."""
+    return crews([unit], at=assignment.dispatched_at, until=timezone.now())[unit.pk]
 
 
 def open_assignment(unit: Unit) -> Assignment | None:

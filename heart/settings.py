@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "background",
     "access",
     "triage",
+    "workforce",
     "dispatch",
     "care_navigation",
     "dashboards",

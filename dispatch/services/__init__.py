@@ -29,6 +29,7 @@ from dispatch.services.clearing import (
 )
 from dispatch.services.duty import DutySync, unit_duty_sync
 from dispatch.services.history import ResponseTimes, call_record_closed
+from dispatch.services.roster import roster_shift_create, roster_shift_delete
 
 __all__ = [
     "CallInput",
@@ -52,6 +53,8 @@ __all__ = [
     "ccd_resolve",
     "handoff_record",
     "triage_evaluate",
+    "roster_shift_create",
+    "roster_shift_delete",
     "unit_assign",
     "unit_duty_sync",
     "unit_status_set",
