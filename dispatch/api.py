@@ -19,10 +19,12 @@ from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
 from dispatch.models import Call, Unit
+from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
     AssignSerializer,
     BoardSerializer,
     CallCreateSerializer,
+    CallDetailSerializer,
     CallSerializer,
     ClearSerializer,
     TriageOutputSerializer,
@@ -144,6 +146,8 @@ def calls(request: Request) -> Response:
         override_route=d["override_route"],
         override_reason=d["override_reason"].strip(),
         duplicate_of=d.get("duplicate_of"),
+        caller_language=d["caller_language"],
+        interpreter_used=d["interpreter_used"],
     )
     try:
         call, created = call_create(
@@ -178,14 +182,16 @@ def _call_list(request: Request) -> Response:
     return paginator.get_paginated_response(CallSerializer(page, many=True).data)
 
 
-@extend_schema(responses=CallSerializer)
+@extend_schema(responses=CallDetailSerializer)
 @api_view(["GET"])
 @permission_classes([CAN_READ])
 def call_detail(request: Request, call_id: int) -> Response:
     call = get_object_or_404(
         Call.objects.select_related("call_type").prefetch_related("assignments__unit"), pk=call_id
     )
-    return Response(CallSerializer(call).data)
+    waiting = call.status in (Call.Status.QUEUED, Call.Status.HELD, Call.Status.ACTIVE)
+    recommended = selectors.recommended_units(call) if waiting else []
+    return Response(CallDetailSerializer(call, context={"recommended": recommended}).data)
 
 
 @extend_schema(
@@ -314,7 +320,10 @@ def units(request: Request) -> Response:
                     status=http.HTTP_400_BAD_REQUEST,
                 )
             qs = qs.filter(**{param: value})
-    return Response(UnitSerializer(qs, many=True).data)
+    listed = list(qs)
+    return Response(
+        UnitSerializer(listed, many=True, context={"makeups": unit_makeups(listed)}).data
+    )
 
 
 @extend_schema(request=UnitStatusSerializer, responses={200: UnitSerializer})
@@ -337,7 +346,7 @@ def unit_status(request: Request, unit_id: int) -> Response:
         )
     except ValidationError as exc:
         return error_response(exc)
-    return Response(UnitSerializer(unit).data)
+    return Response(UnitSerializer(unit, context={"makeups": unit_makeups([unit])}).data)
 
 
 @extend_schema(responses={200: BoardSerializer, 304: OpenApiResponse(description="Unchanged")})
@@ -350,13 +359,15 @@ def board(request: Request) -> Response:
         response = Response(status=http.HTTP_304_NOT_MODIFIED)
         response["ETag"] = quoted
         return response
+    units = list(selectors.units_with_calls())
     body = {
         "etag": etag,
         "waiting": selectors.waiting_calls(),
         "active": selectors.active_calls(),
         "phone": selectors.phone_queue(),
-        "units": selectors.units_with_calls(),
+        "units": units,
     }
-    response = Response(BoardSerializer(body).data)
+    context = {"makeups": unit_makeups(units)}
+    response = Response(BoardSerializer(body, context=context).data)
     response["ETag"] = quoted
     return response

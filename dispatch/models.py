@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from triage.models import PRIORITY_CHOICES, ROUTE_CHOICES
+from workforce.vocabulary import language_label
 
 UNSERVED_REASONS = [
     ("outside_hours", "outside hours"),
@@ -201,6 +202,10 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"Call {self.pk} {self.call_type_id}"
+
+    @property
+    def caller_language_label(self) -> str:
+        return language_label(self.caller_language) if self.caller_language else ""
 
 
 class Assignment(models.Model):

@@ -34,14 +34,13 @@ def crews(
     units: Iterable[Unit], *, at: datetime, until: datetime | None = None
 ) -> dict[int, list[Any]]:
     """Each unit's crew between `at` and `until` (default: at the instant `at`): the users
-    rostered on it for any part of that time, or its members when it has no roster. Three
+    rostered on it for any part of that time, or its members when it has no roster. Two
     queries, whatever the number of units."""
     units = list(units)
     ids = [u.pk for u in units]
     end = until or at
-    rostered = rostered_unit_ids(ids)
     shifts = (
-        RosterShift.objects.filter(unit_id__in=rostered, starts_at__lte=end, ends_at__gt=at)
+        RosterShift.objects.filter(unit_id__in=ids, starts_at__lte=end, ends_at__gt=at)
         .select_related("responder")
         .order_by("responder__username")
     )
@@ -49,11 +48,15 @@ def crews(
     for shift in shifts:
         if shift.responder not in result[shift.unit_id]:
             result[shift.unit_id].append(shift.responder)
-    standing = [pk for pk in ids if pk not in rostered]
-    if standing:
-        through = Unit.members.through.objects.filter(unit_id__in=standing).select_related("user")
-        for row in through.order_by("user__username"):
-            result[row.unit_id].append(row.user)
+    # The standing members of the units that have no roster at all (a subquery, not a read).
+    standing = (
+        Unit.members.through.objects.filter(unit_id__in=ids)
+        .exclude(unit_id__in=RosterShift.objects.values("unit_id"))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    for row in standing:
+        result[row.unit_id].append(row.user)
     return result
 
 

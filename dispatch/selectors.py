@@ -11,9 +11,10 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from dispatch.models import Assignment, Call, FieldEvent, Unit
-from dispatch.roster_selectors import crews, unit_of_responder
+from dispatch.models import Assignment, Call, FieldEvent, RosterShift, Unit
+from dispatch.roster_selectors import crews, unit_makeups, unit_of_responder
 from location.geo import bounding_box, distance_m
+from workforce.teams import Makeup
 
 PRIORITY_ORDER = Case(
     When(priority="P1", then=1),
@@ -117,7 +118,15 @@ def board_etag() -> str:
     calls = Call.objects.filter(status__in=_BOARD_OPEN).aggregate(n=Count("id"))
     last_change = Call.objects.aggregate(last=Max("updated_at"))["last"]
     units = Unit.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    raw = f"{calls['n']}|{last_change}|{units['n']}|{units['last']}"
+    # Crews change at shift boundaries with no unit row changing: the shifts on now count too.
+    now = timezone.now()
+    crews_now = RosterShift.objects.filter(starts_at__lte=now, ends_at__gt=now).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    raw = (
+        f"{calls['n']}|{last_change}|{units['n']}|{units['last']}|"
+        f"{crews_now['n']}|{crews_now['last']}"
+    )
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
@@ -125,17 +134,29 @@ def board_etag() -> str:
 class Recommendation:
     unit: Unit
     distance_m: float | None
+    makeup: Makeup | None = None
+    # Whether someone on the crew speaks the caller's language (None: language not recorded).
+    speaks_caller_language: bool | None = None
+
+    @property
+    def team_warning(self) -> str:
+        return self.makeup.warning if self.makeup else ""
 
 
 def recommended_units(call: Call, *, limit: int = 5) -> list[Recommendation]:
-    """Available units of the call's route, nearest first by last known position."""
+    """Available units of the call's route, nearest first by last known position; each with
+    its crew against its team template and whether the crew speaks the caller's language.
+    Nearest stays the order: the dispatcher weighs a warning, the list does not hide a unit."""
     units = list(Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE))
+    makeups = unit_makeups(units) if units else {}
     ranked: list[Recommendation] = []
     for unit in units:
         distance = None
         if None not in (call.lat, call.lon, unit.lat, unit.lon):
             distance = distance_m(call.lat, call.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
-        ranked.append(Recommendation(unit, distance))
+        makeup = makeups.get(unit.pk)
+        speaks = makeup.speaks(call.caller_language) if makeup else None
+        ranked.append(Recommendation(unit, distance, makeup, speaks))
     ranked.sort(key=lambda r: (r.distance_m is None, r.distance_m or 0.0, r.unit.name))
     return ranked[:limit]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dispatch.models import DISPOSITIONS, Assignment, Call, Unit
@@ -12,6 +13,8 @@ from dispatch.services.clearing import NEEDS
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
 from web.serializers import StrictSerializer
+from workforce.teams import Makeup
+from workforce.vocabulary import LANGUAGE_CHOICES
 
 
 class AnswersField(serializers.DictField):
@@ -61,6 +64,14 @@ class CallCreateSerializer(StrictSerializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    caller_language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 639 code of the caller's language (docs/roster.md); blank: not recorded.",
+    )
+    interpreter_used = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -118,6 +129,8 @@ class CallSerializer(serializers.ModelSerializer):
             "zone",
             "caller_name",
             "callback_number",
+            "caller_language",
+            "interpreter_used",
             "narrative",
             "answers",
             "eligible_route",
@@ -138,6 +151,28 @@ class CallSerializer(serializers.ModelSerializer):
 
     def get_unserved_reason(self, call: Call) -> str | None:
         return call.unserved_reason or None
+
+
+class RecommendationSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    distance_m = serializers.FloatField(allow_null=True)
+    team_warning = serializers.CharField()
+    speaks_caller_language = serializers.BooleanField(allow_null=True)
+
+
+class CallDetailSerializer(CallSerializer):
+    """One call, with the available units of its route a dispatcher would send (nearest
+    first), each with its team warning and whether its crew speaks the caller's language."""
+
+    recommended_units = serializers.SerializerMethodField()
+
+    class Meta(CallSerializer.Meta):
+        fields = [*CallSerializer.Meta.fields, "recommended_units"]
+
+    @extend_schema_field(RecommendationSerializer(many=True))
+    def get_recommended_units(self, call: Call) -> list[dict[str, Any]]:
+        return list(RecommendationSerializer(self.context.get("recommended", []), many=True).data)
 
 
 class CallSummarySerializer(serializers.ModelSerializer):
@@ -162,7 +197,14 @@ class CallSummarySerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    """A unit; with `makeups` in the context (roster_selectors.unit_makeups), also its crew now
+    against its team template and the languages the crew speaks (docs/roster.md)."""
+
     call = serializers.SerializerMethodField()
+    crew = serializers.SerializerMethodField()
+    team_missing = serializers.SerializerMethodField()
+    team_warning = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
 
     class Meta:
         model = Unit
@@ -176,7 +218,31 @@ class UnitSerializer(serializers.ModelSerializer):
             "position_at",
             "status_changed_at",
             "call",
+            "crew",
+            "team_missing",
+            "team_warning",
+            "languages",
         ]
+
+    def _makeup(self, unit: Unit) -> Makeup | None:
+        makeups: dict[int, Makeup] = self.context.get("makeups", {})
+        return makeups.get(unit.pk)
+
+    def get_crew(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return list(makeup.crew) if makeup else []
+
+    def get_team_missing(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return list(makeup.missing) if makeup else []
+
+    def get_team_warning(self, unit: Unit) -> str:
+        makeup = self._makeup(unit)
+        return makeup.warning if makeup else ""
+
+    def get_languages(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return sorted(makeup.languages) if makeup else []
 
     def get_call(self, unit: Unit) -> int | None:
         open_assignments = getattr(unit, "open_assignments", None)

@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dispatch import api as dispatch_api
-from dispatch import ccd_api
+from dispatch import ccd_api, roster_api
 from heart import views
 from triage import api as triage_api
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
     path("board/", dispatch_api.board, name="api-board"),
+    path("roster/", roster_api.roster, name="api-roster"),
+    path("roster/<int:shift_id>/", roster_api.roster_shift, name="api-roster-shift"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),
     path("triage/rulesets/", triage_api.triage_rulesets, name="api-triage-rulesets"),
     path("cases/", care_api.cases, name="api-cases"),

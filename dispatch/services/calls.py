@@ -53,9 +53,16 @@ class CallInput:
     override_reason: str = ""
     # Link to an open incident instead of opening a new one (a duplicate call).
     duplicate_of: int | None = None
+    # Language access: the caller's language (workforce.vocabulary code) and an interpreter.
+    caller_language: str = ""
+    interpreter_used: bool = False
 
     def fingerprint(self) -> str:
         data = asdict(self)
+        # Left out at their defaults, so a key stored before these fields existed still matches.
+        for name, default in (("caller_language", ""), ("interpreter_used", False)):
+            if data[name] == default:
+                del data[name]
         if self.received_at is not None:
             data["received_at"] = self.received_at.isoformat()
         raw = json.dumps(data, sort_keys=True, separators=(",", ":"))
@@ -121,6 +128,8 @@ def _call_fields(data: CallInput) -> dict[str, Any]:
         "callback_number": data.callback_number,
         "narrative": data.narrative,
         "answers": data.answers,
+        "caller_language": data.caller_language,
+        "interpreter_used": data.interpreter_used,
     }
 
 
