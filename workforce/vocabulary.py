@@ -58,6 +58,8 @@ LANGUAGE_CHOICES: Final = sorted(LANGUAGES.items(), key=lambda item: item[1])
 _NAME_ALIASES: Final = {
     "creole": "ht",
     "haitian": "ht",
+    "haitian-creole": "ht",
+    "haitian creole": "ht",
     "kreyol": "ht",
     "mandarin": "zh",
     "cantonese": "zh",
