@@ -1,9 +1,10 @@
 """Reads of the shift roster: who is on a unit (its crew), and the crew against its team
 template and the caller's language. A page's queries do not grow with its units.
 
-A unit with shifts on the roster ("rostered") is crewed by whoever is rostered on it; a unit
-that has never had a shift is crewed by its standing members (Unit.members), so a center that
-keeps no roster works as before (docs/roster.md)."""
+A unit is crewed by whoever is rostered on it; when no one is (a center that keeps no roster,
+a response recorded from before the roster), by its standing members (Unit.members), so a
+center that keeps no roster works as before (docs/roster.md). On and off duty, a unit with
+any shift on the roster follows it (dispatch.services.duty)."""
 
 from __future__ import annotations
 
@@ -21,21 +22,13 @@ from workforce.selectors import responders_of, team_templates
 from workforce.teams import Makeup, missing_disciplines
 
 
-def rostered_unit_ids(unit_ids: Iterable[int]) -> set[int]:
-    """The units among `unit_ids` that have at least one shift on the roster."""
-    return set(
-        RosterShift.objects.filter(unit_id__in=list(unit_ids))
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
-
-
 def crews(
     units: Iterable[Unit], *, at: datetime, until: datetime | None = None
 ) -> dict[int, list[Any]]:
     """Each unit's crew between `at` and `until` (default: at the instant `at`): the users
-    rostered on it for any part of that time, or its members when it has no roster. Two
-    queries, whatever the number of units."""
+    rostered on it for any part of that time, or, when no one is, its standing members (a
+    unit with no roster, or a response recorded from before the roster). Two queries,
+    whatever the number of units."""
     units = list(units)
     ids = [u.pk for u in units]
     end = until or at
@@ -48,15 +41,15 @@ def crews(
     for shift in shifts:
         if shift.responder not in result[shift.unit_id]:
             result[shift.unit_id].append(shift.responder)
-    # The standing members of the units that have no roster at all (a subquery, not a read).
-    standing = (
-        Unit.members.through.objects.filter(unit_id__in=ids)
-        .exclude(unit_id__in=RosterShift.objects.values("unit_id"))
-        .select_related("user")
-        .order_by("user__username")
-    )
-    for row in standing:
-        result[row.unit_id].append(row.user)
+    unrostered = [pk for pk, crew in result.items() if not crew]
+    if unrostered:
+        standing = (
+            Unit.members.through.objects.filter(unit_id__in=unrostered)
+            .select_related("user")
+            .order_by("user__username")
+        )
+        for row in standing:
+            result[row.unit_id].append(row.user)
     return result
 
 
@@ -87,7 +80,7 @@ def unit_makeups(
 
 def unit_of_responder(user: Any, *, at: datetime | None = None) -> Unit | None:
     """The unit a responder rides with now: the one they are rostered on, else the first
-    unit (by name) they are a standing member of that has no roster."""
+    unit (by name) they are a standing member of."""
     if not user.is_authenticated:
         return None
     at = at or timezone.now()
@@ -99,12 +92,7 @@ def unit_of_responder(user: Any, *, at: datetime | None = None) -> Unit | None:
     )
     if shift is not None:
         return shift.unit
-    return (
-        Unit.objects.filter(members=user)
-        .exclude(pk__in=RosterShift.objects.values("unit_id"))
-        .order_by("name")
-        .first()
-    )
+    return Unit.objects.filter(members=user).order_by("name").first()
 
 
 @dataclass(frozen=True)

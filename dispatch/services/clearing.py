@@ -236,7 +236,7 @@ def _record_felt_safe(
 ) -> None:
     """Everyone on the unit's crew for the response answers "did you feel safe?", nobody else:
     each responder rostered on it between dispatch and clearing (a shift change mid-call
-    counts both crews), or its members when it has no roster."""
+    counts both crews), or its members when no one was rostered on it."""
     members = {m.pk: m.get_username() for m in crew}
     given = {a.responder_id: a.safe for a in answers}
     strangers = sorted(set(given) - set(members))
