@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from access.admin_audit import AuditedModelAdmin
 from workforce.forms import ResponderForm, TeamTemplateForm
 from workforce.models import Responder, TeamTemplate
 
 
 @admin.register(Responder)
-class ResponderAdmin(admin.ModelAdmin):
+class ResponderAdmin(AuditedModelAdmin):
     form = ResponderForm
     list_display = ["user", "disciplines", "languages"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -13,6 +14,6 @@ class ResponderAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamTemplate)
-class TeamTemplateAdmin(admin.ModelAdmin):
+class TeamTemplateAdmin(AuditedModelAdmin):
     form = TeamTemplateForm
     list_display = ["service", "disciplines", "updated_at"]
