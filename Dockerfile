@@ -17,6 +17,7 @@ COPY location location
 COPY background background
 COPY access access
 COPY triage triage
+COPY workforce workforce
 COPY dispatch dispatch
 COPY care_navigation care_navigation
 COPY interop interop

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO ?= 1
 # The project and its apps, floor by floor (docs/architecture.md).
-APPS := heart web people location background access triage dispatch care_navigation interop dashboards demo
+APPS := heart web people location background access triage workforce dispatch care_navigation interop dashboards demo
 
 .PHONY: install chromium run test lint typecheck pytest bench load lock clean
 

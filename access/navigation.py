@@ -26,6 +26,7 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("Call intake", "dispatch:intake", ("dispatch.log_call",)),
     NavEntry("My calls", "dispatch:my_calls", ("dispatch.log_call",)),
     NavEntry("Board", "dispatch:board", ("dispatch.dispatch_call",)),
+    NavEntry("Roster", "dispatch:roster", ("dispatch.view_rostershift",)),
     NavEntry("CCD queue", "dispatch:ccd_queue", ("dispatch.work_ccd_queue",)),
     NavEntry("My unit", "dispatch:responder", ("dispatch.respond_call",)),
     NavEntry("Handoffs", "dispatch:police_handoff", ("dispatch.request_handoff",)),

@@ -37,6 +37,9 @@ _ADMIN_MODELS = [
     ("auth", "user"),
     ("auth", "group"),
     ("dispatch", "unit"),
+    ("dispatch", "rostershift"),
+    ("workforce", "responder"),
+    ("workforce", "teamtemplate"),
     ("triage", "calltype"),
     ("triage", "calltypemapping"),
     ("triage", "serviceschedule"),
@@ -48,7 +51,12 @@ _ADMIN_MODELS = [
 # Permissions by "app_label.codename". Later features add theirs here.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CALL_TAKER: ["dispatch.log_call", "dispatch.override_route", "dispatch.view_call"],
-    DISPATCHER: ["dispatch.dispatch_call", "dispatch.view_call", "dispatch.view_unit"],
+    DISPATCHER: [
+        "dispatch.dispatch_call",
+        "dispatch.view_call",
+        "dispatch.view_unit",
+        "dispatch.view_rostershift",
+    ],
     RESPONDER: ["dispatch.respond_call"],
     CCD_CLINICIAN: ["dispatch.work_ccd_queue", "dispatch.view_call"],
     NAVIGATOR: ["people.view_person", "care_navigation.work_caseload"],
@@ -57,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "dispatch.view_unit",
         "dispatch.dispatch_call",
         "dispatch.work_ccd_queue",
+        "dispatch.view_rostershift",
+        "dispatch.edit_roster",
         "triage.view_ruleset",
         "triage.edit_ruleset",
         "triage.publish_ruleset",

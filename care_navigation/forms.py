@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from access import roles
 from care_navigation.models import NEEDS, ContactAttempt, Referral
+from workforce.vocabulary import LANGUAGE_CHOICES
 
 
 class _Form(forms.Form):
@@ -130,5 +131,8 @@ class ServiceSearchForm(_Form):
     id_prefix = "search"
     need = forms.ChoiceField(choices=[("", "Any need"), *NEEDS], required=False)
     q = forms.CharField(required=False, max_length=100, label="Name or keyword")
+    language = forms.ChoiceField(
+        choices=[("", "Any language"), *LANGUAGE_CHOICES], required=False, label="Offered in"
+    )
     lat = forms.FloatField(required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180)

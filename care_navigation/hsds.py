@@ -41,9 +41,11 @@ from care_navigation.models import (
     Location,
     Organization,
     Service,
+    ServiceLanguage,
     ServiceNeed,
     TaxonomyTerm,
 )
+from workforce.vocabulary import language_code
 
 NEED_MAP_FILE = Path(__file__).resolve().parent / "data" / "hsds_need_map.csv"
 
@@ -57,6 +59,7 @@ RESOURCES: dict[str, str] = {
     "phone": "phones.csv",
     "taxonomy": "taxonomy.csv",
     "service_taxonomy": "services_taxonomy.csv",
+    "language": "languages.csv",
 }
 REQUIRED = ("organization", "service")
 EXAMPLES_PER_REASON = 3
@@ -372,6 +375,7 @@ class _Directory:
     service_locations: dict[str, list[str]] = field(default_factory=dict)
     service_terms: dict[str, list[str]] = field(default_factory=dict)
     service_needs: dict[str, set[str]] = field(default_factory=dict)
+    service_languages: dict[str, set[str]] = field(default_factory=dict)
 
 
 def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
@@ -386,6 +390,7 @@ def hsds_import(*, path: Path | str, by: Any = None) -> ImportReport:
     d.locations = _locations_read(source, report)
     _addresses_read(source, report, d.locations)
     _phones_read(source, report, d.services)
+    d.service_languages = _languages_read(source, report, d.services)
     d.service_locations = _links(
         source, report, "service_at_location", "location_id", d.services, d.locations
     )
@@ -540,6 +545,30 @@ def _phones_read(source: Source, report: ImportReport, services: dict[str, Servi
         part.taken += 1
 
 
+def _languages_read(
+    source: Source, report: ImportReport, services: dict[str, Service]
+) -> dict[str, set[str]]:
+    """Each service's languages as codes: HSDS `languages.language` is free text ("Spanish",
+    "Creole (limited)", "Language line available"); a name that is no language is set aside,
+    counted by reason."""
+    part = report.resource("language")
+    found: dict[str, set[str]] = {}
+    for number, row in _rows(source, "language", report):
+        key = row.get("service_id", "").strip()
+        if key not in services:
+            part.reject(
+                "service_id not among the services" if key else "no service_id", f"line {number}"
+            )
+            continue
+        code = language_code(row.get("language", ""))
+        if code is None:
+            part.reject("not a language this console knows", f"line {number}")
+            continue
+        found.setdefault(key, set()).add(code)
+        part.taken += 1
+    return found
+
+
 def _directory_store(d: _Directory) -> None:
     """Upsert the rows by HSDS id and replace the imported services' links, in the caller's
     transaction."""
@@ -574,6 +603,7 @@ def _directory_store(d: _Directory) -> None:
     Service.locations.through.objects.filter(service_id__in=ids).delete()
     Service.taxonomy.through.objects.filter(service_id__in=ids).delete()
     ServiceNeed.objects.filter(service_id__in=ids).delete()
+    ServiceLanguage.objects.filter(service_id__in=ids).delete()
     Service.locations.through.objects.bulk_create(
         Service.locations.through(service_id=service_pk[s], location_id=location_pk[loc])
         for s, linked in d.service_locations.items()
@@ -588,6 +618,11 @@ def _directory_store(d: _Directory) -> None:
         ServiceNeed(service_id=service_pk[s], need=need)
         for s, needs in d.service_needs.items()
         for need in needs
+    )
+    ServiceLanguage.objects.bulk_create(
+        ServiceLanguage(service_id=service_pk[s], language=code)
+        for s, codes in d.service_languages.items()
+        for code in sorted(codes)
     )
 
 

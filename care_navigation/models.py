@@ -465,6 +465,25 @@ class ServiceNeed(models.Model):
         return f"{self.service_id} meets {self.need}"
 
 
+class ServiceLanguage(models.Model):
+    """A language a service is offered in (an ISO 639 code of workforce.vocabulary), from the
+    HSDS `languages` resource at import."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "language"], name="care_service_language_once"
+            )
+        ]
+        indexes = [models.Index(fields=["language", "service"])]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} in {self.language}"
+
+
 # Safety plans (docs/ccd.md): the Stanley-Brown sections, in the order a clinician walks
 # through them with the person.
 SAFETY_PLAN_SECTIONS = [

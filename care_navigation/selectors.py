@@ -509,6 +509,7 @@ class ServiceHit:
     needs: list[str]
     distance_km: float | None
     location: Any
+    languages: list[str] = field(default_factory=list)
 
 
 def service_search(
@@ -516,13 +517,17 @@ def service_search(
     need: str = "",
     q: str = "",
     near: tuple[float, float] | None = None,
+    language: str = "",
     limit: int = 20,
 ) -> list[ServiceHit]:
-    """Directory services meeting `need`, matching `q` in the service or organization name or
-    description, nearest first when `near` (lat, lon) is given, else by name."""
+    """Directory services meeting `need`, offered in `language` (an ISO 639 code), matching
+    `q` in the service or organization name or description, nearest first when `near`
+    (lat, lon) is given, else by name."""
     services = Service.objects.select_related("organization")
     if need:
         services = services.filter(needs__need=need)
+    if language:
+        services = services.filter(languages__language=language)
     for term in q.split()[:5]:
         services = services.filter(
             Q(name__icontains=term)
@@ -542,7 +547,7 @@ def service_search(
         )
     else:
         services = services.order_by("name", "id")
-    found = list(services.distinct().prefetch_related("needs", "locations")[:limit])
+    found = list(services.distinct().prefetch_related("needs", "locations", "languages")[:limit])
     hits = []
     for service in found:
         best = None
@@ -561,6 +566,7 @@ def service_search(
                 needs=sorted({n.need for n in service.needs.all()}),
                 distance_km=None if distance is None else round(distance / 1000, 1),
                 location=best,
+                languages=sorted({lang.language for lang in service.languages.all()}),
             )
         )
     return hits

@@ -73,7 +73,9 @@ def _search(request: HttpRequest, case: Case | None) -> dict[str, Any]:
             if data["lat"] is not None and data["lon"] is not None
             else (_near(case) if case is not None else None)
         )
-        hits = selectors.service_search(need=data["need"], q=data["q"], near=near)
+        hits = selectors.service_search(
+            need=data["need"], q=data["q"], near=near, language=data["language"]
+        )
     return {"search_form": form, "hits": hits}
 
 

@@ -21,6 +21,7 @@ from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
 from dispatch.models import Call, Unit
+from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
     AssignSerializer,
     BoardSerializer,
@@ -152,6 +153,8 @@ def calls(request: Request) -> Response:
         override_route=d["override_route"],
         override_reason=d["override_reason"].strip(),
         duplicate_of=d.get("duplicate_of"),
+        caller_language=d["caller_language"],
+        interpreter_used=d["interpreter_used"],
     )
     try:
         call, created = call_create(
@@ -205,7 +208,9 @@ def call_detail(request: Request, call_id: int) -> Response:
         ),
         pk=call_id,
     )
-    return Response(CallDetailSerializer(call).data)
+    waiting = call.status in (Call.Status.QUEUED, Call.Status.HELD, Call.Status.ACTIVE)
+    recommended = selectors.recommended_units(call) if waiting else []
+    return Response(CallDetailSerializer(call, context={"recommended": recommended}).data)
 
 
 @extend_schema(
@@ -264,7 +269,10 @@ def units(request: Request) -> Response:
                     status=http.HTTP_400_BAD_REQUEST,
                 )
             qs = qs.filter(**{param: value})
-    return Response(UnitSerializer(qs, many=True).data)
+    listed = list(qs)
+    return Response(
+        UnitSerializer(listed, many=True, context={"makeups": unit_makeups(listed)}).data
+    )
 
 
 @extend_schema(
@@ -286,7 +294,7 @@ def units(request: Request) -> Response:
 @permission_classes([CAN_REPORT_POSITION])
 def unit_position(request: Request, unit_id: int) -> Response:
     unit = get_object_or_404(Unit, pk=unit_id)
-    member = unit.members.filter(pk=request.user.pk or 0).exists()
+    member = selectors.rides_with(request.user, unit)
     if not member and not any(request.user.has_perm(p) for p in ANY_UNIT_POSITION):
         raise PermissionDenied("responders report their own unit's position only")
     serializer = UnitPositionSerializer(data=request.data)
@@ -331,13 +339,15 @@ def board(request: Request) -> Response:
         response = Response(status=http.HTTP_304_NOT_MODIFIED)
         response["ETag"] = quoted
         return response
+    units = list(selectors.units_with_calls())
     body = {
         "etag": etag,
         "waiting": selectors.waiting_calls(),
         "active": selectors.active_calls(),
         "phone": selectors.phone_queue(),
-        "units": selectors.units_with_calls(),
+        "units": units,
     }
-    response = Response(BoardSerializer(body).data)
+    context = {"makeups": unit_makeups(units)}
+    response = Response(BoardSerializer(body, context=context).data)
     response["ETag"] = quoted
     return response

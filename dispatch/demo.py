@@ -4,7 +4,7 @@ the moment of loading. Its year of past calls is dispatch/demo_history.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -12,14 +12,16 @@ from django.utils import timezone
 from access.demo import DEMO_CREWS
 from dispatch import selectors
 from dispatch.demo_after_intake import demo_after_intake_seed
-from dispatch.models import Assignment, Call, Unit
+from dispatch.models import Assignment, Call, RosterShift, Unit
 from dispatch.services import (
     CallInput,
     call_create,
+    roster_shift_create,
     unit_assign,
     unit_position_report,
     unit_status_set,
 )
+from triage.models import ServiceSchedule
 
 CENTER = (35.9940, -78.8986)  # Durham City Hall
 DEMO_SOURCE = "demo"
@@ -86,6 +88,8 @@ class Waiting:
     answers: dict[str, str]
     caller_name: str = ""
     callback_number: str = ""
+    caller_language: str = ""
+    interpreter_used: bool = False
 
 
 NO_RISK = {"weapon": "no", "violence": "no"}
@@ -118,8 +122,11 @@ DEMO_WAITING: list[Waiting] = [
         "500 W Chapel Hill St",
         35.9927,
         -78.9078,
-        "Daughter says her mother is confused and talking to people who are not there.",
+        "Daughter says her mother is confused and talking to people who are not there. "
+        "The family speaks Spanish; the daughter called through the interpreter line.",
         {**NO_RISK, "threats": "no", "self_harm": "none"},
+        caller_language="es",
+        interpreter_used=True,
     ),
     Waiting(
         "INTOXICATED",
@@ -127,8 +134,9 @@ DEMO_WAITING: list[Waiting] = [
         "515 W Pettigrew St",
         35.9958,
         -78.9051,
-        "Man unsteady on his feet at the bus station, refusing a ride home.",
+        "Man unsteady on his feet at the bus station, refusing a ride home. Speaks Spanish.",
         {**NO_RISK, "medical": "no"},
+        caller_language="es",
     ),
     Waiting(
         "VERBAL_DISTURBANCE",
@@ -196,6 +204,8 @@ def demo_board_seed(users: dict[str, User]) -> int:
                 answers=waiting.answers,
                 caller_name=waiting.caller_name,
                 callback_number=waiting.callback_number,
+                caller_language=waiting.caller_language,
+                interpreter_used=waiting.interpreter_used,
             ),
             source=DEMO_SOURCE,
         )
@@ -265,3 +275,49 @@ def demo_positions_seed() -> int:
         )
         stored += report.stored
     return stored
+
+
+# A peer out sick today: HEART-4 rolls without one, and the board says so.
+DEMO_ABSENT_TODAY = {"heart4-peer"}
+ROSTER_DAYS = range(-1, 7)  # yesterday to six days ahead
+
+
+def demo_roster_seed(users: dict[str, User]) -> int:
+    """The field crews on the roster for the days around today, one shift per day in their
+    service's hours (triage's schedules, in the department's zone): HEART 07:00-19:00 and
+    co-response 09:00-21:00 by default. Idempotent: a member with a shift that day is left
+    alone. Returns the shifts added."""
+    windows: dict[tuple[str, int], tuple[str, str]] = {}
+    for entry in ServiceSchedule.objects.filter(service__in=["HEART", "CO_RESPONSE"]):
+        windows.setdefault((entry.service, entry.weekday), (entry.start, entry.end))
+    units = {u.name: u for u in Unit.objects.filter(name__in=list(DEMO_CREWS))}
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    admin = users.get("supervisor")
+    added = 0
+    for offset in ROSTER_DAYS:
+        day = today + timedelta(days=offset)
+        for name, members in DEMO_CREWS.items():
+            unit = units.get(name)
+            window = windows.get((unit.kind, day.weekday())) if unit else None
+            if unit is None or window is None:
+                continue
+            starts = timezone.make_aware(datetime.combine(day, time.fromisoformat(window[0])), zone)
+            end_day = day + timedelta(days=1) if window[1] == "24:00" else day
+            end_clock = "00:00" if window[1] == "24:00" else window[1]
+            ends = timezone.make_aware(
+                datetime.combine(end_day, time.fromisoformat(end_clock)), zone
+            )
+            for username, _position in members:
+                user = users.get(username)
+                if user is None or (offset == 0 and username in DEMO_ABSENT_TODAY):
+                    continue
+                if RosterShift.objects.filter(
+                    responder=user, starts_at__lt=ends, ends_at__gt=starts
+                ).exists():
+                    continue
+                roster_shift_create(
+                    unit_id=unit.pk, responder_id=user.pk, starts_at=starts, ends_at=ends, by=admin
+                )
+                added += 1
+    return added

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from access.api_permissions import perms_any
 from dispatch import selectors
 from dispatch.models import Call, FieldEvent, Unit
+from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
     BackupSerializer,
     BackupSerializerOut,
@@ -116,7 +117,8 @@ def _own_unit_id(request: Request, unit_id: int | None) -> int:
         if mine is None:
             raise ValidationError({"unit": ["you are not a member of any unit"]})
         return mine.pk
-    if not Unit.objects.filter(pk=unit_id, members__pk=request.user.pk or 0).exists():
+    named = Unit.objects.filter(pk=unit_id).first()
+    if named is None or not selectors.rides_with(request.user, named):
         raise PermissionDenied("responders act for their own unit only")
     return unit_id
 
@@ -135,9 +137,8 @@ def _own_unit_id(request: Request, unit_id: int | None) -> int:
 @permission_classes([CAN_MOVE_UNITS])
 def unit_status(request: Request, unit_id: int) -> Response:
     unit = get_object_or_404(Unit, pk=unit_id)
-    if (
-        not request.user.has_perm("dispatch.dispatch_call")
-        and not unit.members.filter(pk=request.user.pk or 0).exists()
+    if not request.user.has_perm("dispatch.dispatch_call") and not selectors.rides_with(
+        request.user, unit
     ):
         raise PermissionDenied("responders change their own unit's status only")
     key, bad_key = _key(request)
@@ -161,7 +162,8 @@ def unit_status(request: Request, unit_id: int) -> Response:
         _once(request, "field.unit_status", key, run)
     except (ValidationError, IdempotencyKeyReused) as exc:
         return _refused(exc)
-    return Response(UnitSerializer(selectors.units_with_calls().get(pk=unit_id)).data)
+    moved = selectors.units_with_calls().get(pk=unit_id)
+    return Response(UnitSerializer(moved, context={"makeups": unit_makeups([moved])}).data)
 
 
 @extend_schema(

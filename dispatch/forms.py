@@ -29,6 +29,7 @@ from dispatch.services.clearing import NEEDS
 from triage.models import CallType
 from triage.selectors import call_type_resolve
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
+from workforce.vocabulary import LANGUAGE_CHOICES
 
 QUESTIONS = {
     "weapon": "Does anyone have a weapon, or one within reach?",
@@ -69,6 +70,12 @@ class IntakeForm(forms.Form):
     zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
     caller_name = forms.CharField(max_length=200, required=False)
     callback_number = forms.CharField(max_length=40, required=False)
+    caller_language = forms.ChoiceField(
+        choices=[("", "— not recorded —"), *LANGUAGE_CHOICES],
+        required=False,
+        label="Caller's language",
+    )
+    interpreter_used = forms.BooleanField(required=False, label="Interpreter used")
     # A validator, not max_length: max_length puts a maxlength on the textarea, and a browser
     # silently cuts a longer paste there. The counter (static/js/intake.js) shows the limit.
     narrative = forms.CharField(
@@ -140,6 +147,8 @@ class IntakeForm(forms.Form):
             override_route=d.get("override_route", ""),
             override_reason=d.get("override_reason", "").strip(),
             duplicate_of=d.get("duplicate_of"),
+            caller_language=d.get("caller_language", ""),
+            interpreter_used=bool(d.get("interpreter_used")),
         )
 
 

@@ -18,6 +18,7 @@ from dispatch.outcome_vocabulary import (
     VETERAN_STATUSES,
 )
 from triage.models import PRIORITY_CHOICES, ROUTE_CHOICES
+from workforce.vocabulary import language_label
 
 UNSERVED_REASONS = [
     ("outside_hours", "outside hours"),
@@ -152,6 +153,10 @@ class Call(models.Model):
     caller_name = models.CharField(max_length=200, blank=True)
     callback_number = models.CharField(max_length=40, blank=True)
     narrative = models.TextField(blank=True)
+    # Language access: the caller's language (an ISO 639 code of workforce.vocabulary; blank =
+    # not recorded) and whether an interpreter was used at intake.
+    caller_language = models.CharField(max_length=8, blank=True)
+    interpreter_used = models.BooleanField(default=False)
     person = models.ForeignKey(
         "people.Person",
         null=True,
@@ -254,6 +259,10 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"Call {self.pk} {self.call_type_id}"
+
+    @property
+    def caller_language_label(self) -> str:
+        return language_label(self.caller_language) if self.caller_language else ""
 
 
 class Assignment(models.Model):
@@ -491,3 +500,41 @@ class AlertAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} acknowledged on call {self.call_id}"
+
+
+class RosterShift(models.Model):
+    """A responder on a unit from one time to another (a shift of the roster). A unit with
+    shifts is on duty only while someone is rostered on it and its service is on duty; its
+    crew is who is rostered (docs/roster.md)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="shifts")
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shifts"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        ordering = ["starts_at", "unit__name"]
+        permissions = [("edit_roster", "Can edit the shift roster")]
+        indexes = [
+            models.Index(fields=["unit", "starts_at"]),
+            models.Index(fields=["responder", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="rostershift_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responder} on {self.unit} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -23,8 +23,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from dispatch.models import AlertAcknowledgement, Assignment, Call, FieldEvent, Unit
+from dispatch.models import AlertAcknowledgement, Assignment, Call, FieldEvent, RosterShift, Unit
+from dispatch.roster_selectors import crews, unit_makeups, unit_of_responder
 from location.geo import bounding_box, distance_m
+from workforce.teams import Makeup
 
 PRIORITY_ORDER = Case(
     When(priority="P1", then=1),
@@ -143,7 +145,15 @@ def board_etag() -> str:
     calls = Call.objects.filter(status__in=_BOARD_OPEN).aggregate(n=Count("id"))
     last_change = Call.objects.aggregate(last=Max("updated_at"))["last"]
     units = Unit.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    raw = f"{calls['n']}|{last_change}|{units['n']}|{units['last']}"
+    # Crews change at shift boundaries with no unit row changing: the shifts on now count too.
+    now = timezone.now()
+    crews_now = RosterShift.objects.filter(starts_at__lte=now, ends_at__gt=now).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    raw = (
+        f"{calls['n']}|{last_change}|{units['n']}|{units['last']}|"
+        f"{crews_now['n']}|{crews_now['last']}"
+    )
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
@@ -172,6 +182,14 @@ class Recommendation:
     # Seconds since the unit's last position, trusted or not (None: never reported).
     position_age_s: int | None = None
 
+    makeup: Makeup | None = None
+    # Whether someone on the crew speaks the caller's language (None: language not recorded).
+    speaks_caller_language: bool | None = None
+
+    @property
+    def team_warning(self) -> str:
+        return self.makeup.warning if self.makeup else ""
+
     @property
     def note(self) -> str:
         """What the dispatcher reads beside the unit: how far, or why it is not ranked."""
@@ -194,15 +212,20 @@ def age_text(seconds: int) -> str:
 def recommended_units(call: Call, *, limit: int = 5) -> list[Recommendation]:
     """Available units of the call's route, nearest first from a trusted position; then the
     units with no recent position (stale or never reported), by name. A stale position is
-    where the unit was, not where it is: ranking by it would send the wrong team."""
+    where the unit was, not where it is: ranking by it would send the wrong team. Each comes
+    with its crew against its team template and whether the crew speaks the caller's
+    language; nearest stays the order: the dispatcher weighs a warning, the list hides none."""
     now = timezone.now()
     units = list(Unit.objects.filter(kind=call.route, status=Unit.Status.AVAILABLE))
+    makeups = unit_makeups(units) if units else {}
     ranked: list[Recommendation] = []
     for unit in units:
         distance = None
         if call.lat is not None and call.lon is not None and position_trusted(unit, now=now):
             distance = distance_m(call.lat, call.lon, unit.lat, unit.lon)  # type: ignore[arg-type]
-        ranked.append(Recommendation(unit, distance, position_age_s(unit, now=now)))
+        makeup = makeups.get(unit.pk)
+        speaks = makeup.speaks(call.caller_language) if makeup else None
+        ranked.append(Recommendation(unit, distance, position_age_s(unit, now=now), makeup, speaks))
     ranked.sort(key=lambda r: (r.distance_m is None, r.distance_m or 0.0, r.unit.name))
     return ranked[:limit]
 
@@ -261,10 +284,20 @@ def prior_calls(
 
 
 def unit_of(user: Any) -> Unit | None:
-    """The unit a responder rides with (the first by name when several)."""
-    if not user.is_authenticated:
-        return None
-    return Unit.objects.filter(members=user).order_by("name").first()
+    """The unit a responder rides with now: the one they are rostered on, else (a unit with no
+    roster) the first by name they are a member of."""
+    return unit_of_responder(user)
+
+
+def rides_with(user: Any, unit: Unit) -> bool:
+    """Whether `user` is on `unit`'s crew now (rostered on it, or a member of a unit with no
+    roster): a responder moves and clears their own unit only."""
+    return any(m.pk == user.pk for m in crews([unit], at=timezone.now())[unit.pk])
+
+
+def clearing_crew(unit: Unit, assignment: Assignment) -> list[Any]:
+    """Who answers "did you feel safe?" when `unit` clears now: its crew since dispatch."""
+    return crews([unit], at=assignment.dispatched_at, until=timezone.now())[unit.pk]
 
 
 def open_assignment(unit: Unit) -> Assignment | None:

@@ -33,6 +33,8 @@ from dispatch.timeline import call_timeline
 from triage.vocabulary import ANSWER_CHOICES, ROUTES
 from web.http import MAX_ID
 from web.serializers import StrictSerializer
+from workforce.teams import Makeup
+from workforce.vocabulary import LANGUAGE_CHOICES
 
 
 class AnswersField(serializers.DictField):
@@ -82,6 +84,14 @@ class CallCreateSerializer(StrictSerializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     duplicate_of = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    caller_language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 639 code of the caller's language (docs/roster.md); blank: not recorded.",
+    )
+    interpreter_used = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("lat") is None) != (attrs.get("lon") is None):
@@ -139,6 +149,8 @@ class CallSerializer(serializers.ModelSerializer[Any]):
             "zone",
             "caller_name",
             "callback_number",
+            "caller_language",
+            "interpreter_used",
             "narrative",
             "answers",
             "eligible_route",
@@ -164,6 +176,14 @@ class CallSerializer(serializers.ModelSerializer[Any]):
         return call.unserved_reason or None
 
 
+class RecommendationSerializer(serializers.Serializer[Any]):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    distance_m = serializers.FloatField(allow_null=True)
+    team_warning = serializers.CharField()
+    speaks_caller_language = serializers.BooleanField(allow_null=True)
+
+
 class CallSummarySerializer(serializers.ModelSerializer[Any]):
     call_type = serializers.CharField(source="call_type_id")
 
@@ -187,8 +207,10 @@ class CallSummarySerializer(serializers.ModelSerializer[Any]):
 
 
 class UnitSerializer(serializers.ModelSerializer[Any]):
-    """A unit with its last position and how old it is. `now` in the context fixes the
-    instant the ages are counted from (default: when the serializer is made)."""
+    """A unit with its last position and how old it is (`now` in the context fixes the instant
+    the ages are counted from; default: when the serializer is made); with `makeups` in the
+    context (roster_selectors.unit_makeups), also its crew now against its team template and
+    the languages the crew speaks (docs/roster.md)."""
 
     call = serializers.SerializerMethodField()
     position_age_s = serializers.SerializerMethodField(
@@ -198,6 +220,10 @@ class UnitSerializer(serializers.ModelSerializer[Any]):
         help_text="True when there is no position younger than UNIT_POSITION_STALE_MINUTES: "
         'drawn faded, not used for "nearest"'
     )
+    crew = serializers.SerializerMethodField()
+    team_missing = serializers.SerializerMethodField()
+    team_warning = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
 
     class Meta:
         model = Unit
@@ -215,6 +241,10 @@ class UnitSerializer(serializers.ModelSerializer[Any]):
             "position_stale",
             "status_changed_at",
             "call",
+            "crew",
+            "team_missing",
+            "team_warning",
+            "languages",
         ]
 
     def _now(self) -> datetime:
@@ -230,6 +260,26 @@ class UnitSerializer(serializers.ModelSerializer[Any]):
 
     def get_position_stale(self, unit: Unit) -> bool:
         return not position_trusted(unit, now=self._now())
+
+    def _makeup(self, unit: Unit) -> Makeup | None:
+        makeups: dict[int, Makeup] = self.context.get("makeups", {})
+        return makeups.get(unit.pk)
+
+    def get_crew(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return list(makeup.crew) if makeup else []
+
+    def get_team_missing(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return list(makeup.missing) if makeup else []
+
+    def get_team_warning(self, unit: Unit) -> str:
+        makeup = self._makeup(unit)
+        return makeup.warning if makeup else ""
+
+    def get_languages(self, unit: Unit) -> list[str]:
+        makeup = self._makeup(unit)
+        return sorted(makeup.languages) if makeup else []
 
     def get_call(self, unit: Unit) -> int | None:
         open_assignments = getattr(unit, "open_assignments", None)
@@ -424,15 +474,24 @@ class TimelineEntrySerializer(serializers.Serializer[Any]):
 
 
 class CallDetailSerializer(CallSerializer):
+    """One call with its timeline, and the available units of its route a dispatcher would
+    send (nearest first), each with its team warning and whether its crew speaks the caller's
+    language (`recommended` in the context)."""
+
     cancel_reason = serializers.CharField()
     timeline = serializers.SerializerMethodField()
+    recommended_units = serializers.SerializerMethodField()
 
     class Meta(CallSerializer.Meta):
-        fields = [*CallSerializer.Meta.fields, "cancel_reason", "timeline"]
+        fields = [*CallSerializer.Meta.fields, "cancel_reason", "timeline", "recommended_units"]
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, call: Call) -> list[dict[str, Any]]:
         return list(TimelineEntrySerializer(call_timeline(call), many=True).data)
+
+    @extend_schema_field(RecommendationSerializer(many=True))
+    def get_recommended_units(self, call: Call) -> list[dict[str, Any]]:
+        return list(RecommendationSerializer(self.context.get("recommended", []), many=True).data)
 
 
 class NoteSerializer(StrictSerializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, call, field, intake, police
+from dispatch.views import board, call, field, intake, police, roster
 
 app_name = "dispatch"
 
@@ -26,6 +26,13 @@ urlpatterns = [
     path("handoffs/", police.police_handoff, name="police_handoff"),
     path("calls/<int:call_id>/backup/", board.backup, name="backup"),
     path("units/<int:unit_id>/status/", board.unit_status, name="unit_status"),
+    path("roster/", roster.roster, name="roster"),
+    path("roster/shifts/", roster.roster_shift_add, name="roster_shift_add"),
+    path(
+        "roster/shifts/<int:shift_id>/delete/",
+        roster.roster_shift_remove,
+        name="roster_shift_remove",
+    ),
     path("ccd/", field.ccd_queue, name="ccd_queue"),
     path("ccd/<int:call_id>/resolve/", field.ccd_resolve_view, name="ccd_resolve"),
     path("ccd/<int:call_id>/convert/", field.ccd_convert_view, name="ccd_convert"),

@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dashboards import api as dashboards_api
-from dispatch import after_intake_api, ccd_api, field_api, police_api
+from dispatch import after_intake_api, ccd_api, field_api, police_api, roster_api
 from dispatch import api as dispatch_api
 from heart import views
 from interop import api as interop_api
@@ -58,6 +58,8 @@ urlpatterns = [
     path("units/<int:unit_id>/status/", field_api.unit_status, name="api-unit-status"),
     path("units/<int:unit_id>/position/", dispatch_api.unit_position, name="api-unit-position"),
     path("board/", dispatch_api.board, name="api-board"),
+    path("roster/", roster_api.roster, name="api-roster"),
+    path("roster/<int:shift_id>/", roster_api.roster_shift, name="api-roster-shift"),
     path("triage/evaluate/", triage_api.triage_evaluate, name="api-triage-evaluate"),
     path("triage/rulesets/", triage_api.triage_rulesets, name="api-triage-rulesets"),
     path("cases/", care_api.cases, name="api-cases"),

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "background",
     "access",
     "triage",
+    "workforce",
     "dispatch",
     "care_navigation",
     "interop",

@@ -31,6 +31,8 @@ FLOORS: dict[str, int] = {
     # 1: roles, sign-in, API auth and permissions, the audit log, navigation.
     "access": 1,
     "triage": 2,
+    # Disciplines, languages and team templates; dispatch keeps the roster on top of it.
+    "workforce": 2,
     "dispatch": 3,
     # Care navigation reads calls: it stands above dispatch.
     "care_navigation": 4,

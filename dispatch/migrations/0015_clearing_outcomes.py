@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dispatch", "0013_call_after_intake"),
+        ("dispatch", "0014_rosters_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -50,6 +50,7 @@ from dispatch.services.police import (
     police_handoff_request,
 )
 from dispatch.services.positions import PositionReport, unit_position_report
+from dispatch.services.roster import roster_shift_create, roster_shift_delete
 from dispatch.services.transfer_988 import call_transfer_988
 from dispatch.services.transfers import call_transfer_update
 
@@ -94,6 +95,8 @@ __all__ = [
     "police_arrival_record",
     "police_handoff_request",
     "triage_evaluate",
+    "roster_shift_create",
+    "roster_shift_delete",
     "unit_assign",
     "unit_duty_sync",
     "unit_position_report",

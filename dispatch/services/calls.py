@@ -60,13 +60,20 @@ class CallInput:
     source_ref: str = ""
     source_updated_at: datetime | None = None
     external_label: str = ""
+    # Language access: the caller's language (workforce.vocabulary code) and an interpreter.
+    caller_language: str = ""
+    interpreter_used: bool = False
 
     def fingerprint(self) -> str:
         data = asdict(self)
-        # A console call's fingerprint stays what it was before transfers existed, so that
-        # idempotency keys stored earlier still match their requests.
+        # A console call's fingerprint stays what it was before transfers and language access
+        # existed (fields left out at their defaults), so that idempotency keys stored earlier
+        # still match their requests.
         for name in ("transferred_from", "source_ref", "source_updated_at", "external_label"):
             if not data[name]:
+                del data[name]
+        for name, default in (("caller_language", ""), ("interpreter_used", False)):
+            if data[name] == default:
                 del data[name]
         for name in ("received_at", "source_updated_at"):
             if data.get(name) is not None:
@@ -138,6 +145,8 @@ def _call_fields(data: CallInput) -> dict[str, Any]:
         "source_ref": data.source_ref,
         "source_updated_at": data.source_updated_at,
         "external_label": data.external_label,
+        "caller_language": data.caller_language,
+        "interpreter_used": data.interpreter_used,
     }
 
 

@@ -23,6 +23,7 @@ from dispatch.models import (
     TriageRecord,
     Unit,
 )
+from dispatch.roster_selectors import crews
 from dispatch.services.assignments import (
     DEPARTMENT_KINDS,
     OPEN_STATUSES,
@@ -171,7 +172,8 @@ def call_clear(
             at, now=now, not_before=assignment.dispatched_at, before_what="the unit was dispatched"
         )
         if unit.kind in DEPARTMENT_KINDS:
-            _record_felt_safe(call, unit, felt_safe, when)
+            crew = crews([unit], at=assignment.dispatched_at, until=when)[unit.pk]
+            _record_felt_safe(call, unit, crew, felt_safe, when)
         _assignment_close(assignment, at=when, disposition=disposition)
         Unit.objects.filter(pk=unit.pk).update(
             status=Unit.Status.AVAILABLE, status_changed_at=when, updated_at=now
@@ -248,14 +250,18 @@ def _refer(
     )
 
 
-def _record_felt_safe(call: Call, unit: Unit, answers: list[FeltSafe], at: Any) -> None:
-    """Every member of the unit answers "did you feel safe?", nobody else."""
-    members = {m.pk: m.get_username() for m in unit.members.all()}
+def _record_felt_safe(
+    call: Call, unit: Unit, crew: list[Any], answers: list[FeltSafe], at: Any
+) -> None:
+    """Everyone on the unit's crew for the response answers "did you feel safe?", nobody else:
+    each responder rostered on it between dispatch and clearing (a shift change mid-call
+    counts both crews), or its members when no one was rostered on it."""
+    members = {m.pk: m.get_username() for m in crew}
     given = {a.responder_id: a.safe for a in answers}
     strangers = sorted(set(given) - set(members))
     if strangers:
         raise ValidationError(
-            {"felt_safe": [f"responders {strangers} are not members of {unit.name}"]}
+            {"felt_safe": [f"responders {strangers} were not on {unit.name}'s crew for this call"]}
         )
     missing = sorted(name for pk, name in members.items() if pk not in given)
     if missing:

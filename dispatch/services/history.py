@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dispatch.models import Assignment, Call, TriageRecord, Unit
+from dispatch.roster_selectors import crews
 from dispatch.services.assignments import DEPARTMENT_KINDS
 from dispatch.services.calls import (
     CallInput,
@@ -130,7 +131,8 @@ def call_record_closed(
             )
             unit = Unit.objects.get(pk=response.unit_id)
             if felt_safe is not None and unit.kind in DEPARTMENT_KINDS:
-                _record_felt_safe(call, unit, felt_safe, cleared_at)
+                crew = crews([unit], at=response.dispatched_at, until=cleared_at)[unit.pk]
+                _record_felt_safe(call, unit, crew, felt_safe, cleared_at)
         if referral is not None:
             _refer(call, referral, by=by, request=None, at=closed_at)
         if outcome is not None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dispatch import selectors
 from dispatch.forms import AssignForm, ReasonForm, ReassignForm, StatusForm
 from dispatch.models import Call, Unit
+from dispatch.roster_selectors import unit_makeups
 from dispatch.services import (
     UnitUnavailable,
     backup_request,
@@ -29,6 +30,7 @@ from dispatch.services import (
 from dispatch.views.maps import map_frame, unit_markers
 from web.errors import error_flash
 from web.http import HtmxHttpRequest, id_or_none
+from workforce.teams import Makeup
 
 ETAG_HEADER = "X-Board-Etag"
 
@@ -40,9 +42,10 @@ def board_context() -> dict[str, Any]:
     units = list(selectors.units_with_calls())
     # Reversed once, not once per row: the board lists every open call.
     call_base = reverse("dispatch:call", args=[0]).removesuffix("0/")
+    makeups = unit_makeups(units)
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for unit in units:
-        by_kind.setdefault(unit.kind, []).append(_unit_row(unit, call_base))
+        by_kind.setdefault(unit.kind, []).append(_unit_row(unit, call_base, makeups[unit.pk]))
     map_data = {
         "calls": [
             {
@@ -142,11 +145,15 @@ def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
     }
 
 
-def _unit_row(unit: Unit, call_base: str) -> dict[str, Any]:
+def _unit_row(unit: Unit, call_base: str, makeup: Makeup) -> dict[str, Any]:
+    # An off-duty unit's empty roster is no news; a unit that may be sent is checked.
+    checked = unit.status != Unit.Status.OFF_DUTY
     return {
         "name": unit.name,
         # The age beside the name is counted by static/js/unit_markers.js.
         "position_ms": str(int(unit.position_at.timestamp() * 1000)) if unit.position_at else "",
+        "team_warning": makeup.warning if checked else "",
+        "languages": " ".join(sorted(code.upper() for code in makeup.languages)),
         "status": unit.status,
         "status_label": unit.get_status_display(),
         "calls": [

@@ -170,8 +170,8 @@ def responder_worker(request: HttpRequest) -> HttpResponse:
 def responder(request: HttpRequest) -> HttpResponse:
     unit = selectors.unit_of(request.user)
     assignment = selectors.open_assignment(unit) if unit else None
-    members = list(unit.members.all()) if unit else []
-    return _responder_page(request, unit, assignment, ClearForm(members=members))
+    crew = selectors.clearing_crew(unit, assignment) if unit and assignment else []
+    return _responder_page(request, unit, assignment, ClearForm(members=crew))
 
 
 def _responder_page(
@@ -303,7 +303,7 @@ def responder_clear(request: HttpRequest) -> HttpResponse:
     if unit is None or assignment is None:
         messages.error(request, "call: your unit is not on a call")
         return redirect(reverse("dispatch:responder"))
-    form = ClearForm(request.POST, members=list(unit.members.all()))
+    form = ClearForm(request.POST, members=selectors.clearing_crew(unit, assignment))
     if form.is_valid():
         try:
             call = call_clear(

@@ -8,7 +8,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from care_navigation.hsds import HsdsError, clean_text, hsds_import, need_for_code
-from care_navigation.models import Location, Organization, Service, ServiceNeed, TaxonomyTerm
+from care_navigation.models import (
+    Location,
+    Organization,
+    Service,
+    ServiceLanguage,
+    ServiceNeed,
+    TaxonomyTerm,
+)
 from care_navigation.selectors import service_search
 from tests.care_navigation.conftest import EXCERPT
 
@@ -35,13 +42,13 @@ def test_it_takes_and_rejects_rows_with_reasons(imported):
         "id J",
     ]
     assert resources["service_taxonomy"].rejected == {"the same link again": 62}
-    assert imported.taken == 252 and imported.rejected == 65
+    assert imported.taken == 283 and imported.rejected == 67  # 31 languages, 2 not languages
     assert (Service.objects.count(), Organization.objects.count()) == (12, 10)
     assert TaxonomyTerm.objects.get(hsds_id="J").name == "Environment and Public Health/Safety"
 
 
 def test_it_reports_the_quirks_of_the_datapackage(imported):
-    assert "datapackage.json lists 14 resources with no file: programs.csv" in imported.warnings[0]
+    assert "datapackage.json lists 13 resources with no file: programs.csv" in imported.warnings[0]
     assert imported.resources["service"].schema_notes == ["declared columns absent: taxonomy_ids"]
     assert (
         "undeclared columns ignored: taxonomy_facet" in imported.resources["taxonomy"].schema_notes
@@ -139,7 +146,7 @@ def test_it_reports_from_the_command_line():
     text = out.getvalue()
     assert "service (data/services.csv): 12 read, 12 taken, 0 rejected" in text
     assert "rejected 1: no number (e.g. line 12)" in text
-    assert "total: 252 rows taken, 65 rejected" in text
+    assert "total: 283 rows taken, 67 rejected" in text
     with pytest.raises(CommandError):
         call_command("import_hsds", "/nonexistent/folder")
 
@@ -176,3 +183,21 @@ def test_it_searches_by_need_name_and_distance(imported):
     assert service_search(q="counseling", need="substance_use")[0].service.hsds_id == "1276"
     nearest = service_search(near=DOWNTOWN)[0]
     assert nearest.service.hsds_id == "199" and nearest.distance_km < 0.5
+
+
+def test_it_reads_the_languages_a_service_is_offered_in(imported):
+    def languages(hsds_id):
+        return sorted(
+            ServiceLanguage.objects.filter(service__hsds_id=hsds_id).values_list(
+                "language", flat=True
+            )
+        )
+
+    offered = {s.hsds_id: languages(s.hsds_id) for s in Service.objects.all()}
+    assert any(codes == ["en", "es", "ht"] for codes in offered.values())
+    part = imported.resource("language")
+    assert part.taken > 0
+    assert part.rejected["not a language this console knows"] == 2  # "... via teleinterpreter"
+    creole = service_search(language="ht")
+    assert creole and all("ht" in hit.languages for hit in creole)
+    assert len(creole) < Service.objects.count()

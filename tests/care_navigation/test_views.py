@@ -98,6 +98,21 @@ def test_it_searches_the_directory_with_and_without_htmx(client_for, case, navig
     assert "Refer for" in partial and "Substance use" in partial
 
 
+def test_it_filters_the_directory_by_the_language_offered(client_for, navigator):
+    hsds_import(path=EXCERPT)
+    client = client_for(navigator)
+    url = reverse("care_navigation:directory")
+    every = client.get(url + "?q=").content.decode()
+    creole = client.get(url + "?language=ht").content.decode()
+    assert 'value="ht" selected' in creole
+    assert creole.count('<li class="service">') < every.count('<li class="service">')
+    listed = creole.split('<li class="service">')[1:]
+    assert listed and all('title="languages offered">' in item for item in listed)
+    assert all("HT" in item.split('title="languages offered">')[1][:20] for item in listed)
+    bad = client.get(url + "?language=klingon").content.decode()
+    assert "language: " in bad
+
+
 def test_it_records_needs_notes_extensions_and_assignments(
     client_for, case, navigator, supervisor, other_navigator
 ):

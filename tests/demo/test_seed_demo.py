@@ -26,7 +26,8 @@ from dashboards import metrics, staffing
 from dispatch import selectors
 from dispatch.demo_history import Year, _rows
 from dispatch.demo_parameters import demo_process
-from dispatch.models import Call, FieldEvent, SafetyCheck, Unit
+from dispatch.models import Call, FieldEvent, RosterShift, SafetyCheck, Unit
+from dispatch.roster_selectors import unit_makeups
 from people.models import Person
 
 NY = ZoneInfo("America/New_York")
@@ -351,3 +352,39 @@ def test_it_shows_the_call_after_intake(at_day):
     kept_timeline = call_timeline(duplicate.duplicate_of)
     assert any(e.from_call == duplicate.pk for e in kept_timeline)
     assert AlertAcknowledgement.objects.filter(call__source="demo", kind="backup").exists()
+
+
+# The roster and language access -----------------------------------------------------------
+
+
+def test_it_rosters_three_person_heart_teams_and_co_response_pairs(at_day, client_for):
+    units = list(Unit.objects.filter(name__in=list(DEMO_CREWS)))
+    by_id = unit_makeups(units)
+    makeups = {u.name: by_id[u.pk] for u in units}
+    for name in ("HEART-1", "HEART-2", "HEART-3"):
+        assert len(makeups[name].crew) == 3 and makeups[name].complete, name
+    assert makeups["CORE-1"].crew == ("core1-clinician", "core1-officer")
+    assert makeups["CORE-1"].complete and "es" in makeups["CORE-1"].languages
+    # The peer out sick today: HEART-4 rolls as two, and the board says what is missing.
+    assert makeups["HEART-4"].warning == "missing Peer support specialist"
+    hours = {
+        (s.unit.kind, s.starts_at.astimezone(NY).hour, s.ends_at.astimezone(NY).hour)
+        for s in RosterShift.objects.select_related("unit")
+    }
+    assert hours == {("HEART", 7, 19), ("CO_RESPONSE", 9, 21)}
+    board = unescape(client_for(demo_user("dispatcher")).get("/dispatch/board/").content.decode())
+    assert "missing Peer support specialist" in board
+    roster = client_for(demo_user("supervisor")).get("/dispatch/roster/").content.decode()
+    assert "Add a shift" in roster and "heart1-emt" in roster
+
+
+def test_it_takes_spanish_speaking_callers_and_shows_who_speaks_spanish(at_day, client_for):
+    spanish = Call.objects.filter(caller_language="es", source="demo")
+    assert spanish.count() >= 2 and spanish.filter(interpreter_used=True).exists()
+    call = spanish.filter(status__in=["queued", "held"]).first() or spanish.first()
+    assert call is not None
+    page = client_for(demo_user("dispatcher")).get(f"/dispatch/calls/{call.pk}/")
+    text = unescape(page.content.decode())
+    assert "Spanish" in text
+    offered = Service.objects.filter(languages__language="es").count()
+    assert 0 < offered < Service.objects.count()

@@ -22,7 +22,7 @@ from access import roles
 from care_navigation import services as care
 from care_navigation.models import Case, NeedRequest, Notification, Referral, SafetyPlan
 from care_navigation.safety_plan_services import PlanSections, safety_plan_create
-from dispatch.models import Call, Unit
+from dispatch.models import Call, RosterShift, Unit
 from dispatch.services import CallInput, call_create, unit_assign
 from interop.models import Agency
 from people.models import Person
@@ -93,6 +93,7 @@ class World:
     other_person: Person
     safety_plan: SafetyPlan  # the person's: their navigator and the team on active_call read it
     other_plan: SafetyPlan  # other_person's
+    shift: RosterShift  # a peer's shift on spare_unit, the day before
     clients: dict[str, Client] = field(default_factory=dict)
 
     def user(self, role: str) -> Any:
@@ -210,6 +211,12 @@ def world_build() -> World:
         by=clinician, person=other_person, sections=PlanSections(means_safety=OTHER_PLAN)
     )
     assert notification is not None
+    shift = RosterShift.objects.create(
+        unit=spare_unit,
+        responder=_actor("sec-peer", roles.RESPONDER),
+        starts_at=AFTERNOON - timedelta(days=1, hours=7),
+        ends_at=AFTERNOON - timedelta(days=1, hours=-5),
+    )
     return World(
         actors=actors,
         other_navigator=other_navigator,
@@ -233,6 +240,7 @@ def world_build() -> World:
         other_person=other_person,
         safety_plan=safety_plan,
         other_plan=other_plan,
+        shift=shift,
     )
 
 

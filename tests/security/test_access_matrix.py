@@ -127,6 +127,26 @@ def _eido_body(w: World, role: str) -> dict[str, Any]:
     return sample
 
 
+def _shift_form(w: World, role: str) -> dict[str, Any]:
+    # The day after the world's: the responder's shift of the world is on the matrix's day.
+    return {
+        "unit": w.spare_unit.pk,
+        "responder": w.user(RE).pk,
+        "day": "2026-03-11",
+        "start": "07:00",
+        "end": "19:00",
+    }
+
+
+def _shift_api(w: World, role: str) -> dict[str, Any]:
+    return {
+        "unit": w.spare_unit.pk,
+        "responder": w.user(RE).pk,
+        "starts_at": "2026-03-12T07:00:00-04:00",
+        "ends_at": "2026-03-12T19:00:00-04:00",
+    }
+
+
 def _idempotency(w: World) -> dict[str, str]:
     return {"Idempotency-Key": uuid.uuid4().hex}
 
@@ -344,6 +364,10 @@ MATRIX: list[Row] = [
         args=obj("spare_unit"),
         data=const({"status": "out_of_service"}),
     ),
+    # dispatch: the shift roster (dispatchers and admins read it, supervisors edit it)
+    Row("dispatch:roster", "GET", roles_(DI, SUP, ADM)),
+    Row("dispatch:roster_shift_add", "POST", roles_(SUP), data=_shift_form),
+    Row("dispatch:roster_shift_remove", "POST", roles_(SUP), args=obj("shift")),
     # dispatch: CCD queue
     Row("dispatch:ccd_queue", "GET", roles_(CCD, SUP)),
     Row(
@@ -793,6 +817,12 @@ MATRIX: list[Row] = [
         label="another unit",
     ),
     Row("api-board", "GET", DISPATCH, api=True),
+    # API: the shift roster
+    Row("api-roster", "GET", roles_(DI, SUP, ADM), api=True),
+    Row("api-roster", "POST", roles_(SUP), api=True, data=_shift_api),
+    Row(
+        "api-roster-shift", "DELETE", roles_(SUP), api=True, args=obj("shift"), ok=frozenset({204})
+    ),
     # API: the phone line
     Row("api-ccd-queue", "GET", roles_(CCD, SUP), api=True),
     Row(

@@ -145,6 +145,27 @@ TARGETS: dict[str, Target] = {
         },
         idempotent=True,
     ),
+    "api.roster": Target(
+        roles.SUPERVISOR,
+        api("/api/v1/roster/"),
+        lambda w: {
+            "unit": w.spare_unit.pk,
+            "responder": w.user(roles.RESPONDER).pk,
+            "starts_at": "2026-03-12T07:00:00-04:00",
+            "ends_at": "2026-03-12T19:00:00-04:00",
+        },
+    ),
+    "form.roster": Target(
+        roles.SUPERVISOR,
+        page("dispatch:roster_shift_add"),
+        lambda w: {
+            "unit": str(w.spare_unit.pk),
+            "responder": str(w.user(roles.RESPONDER).pk),
+            "day": "2026-03-12",
+            "start": "07:00",
+            "end": "19:00",
+        },
+    ),
     "api.assign": Target(
         roles.DISPATCHER,
         api("/api/v1/calls/{w.queued_call.pk}/assign/"),

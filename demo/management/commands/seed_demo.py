@@ -14,10 +14,16 @@ from django.db import transaction
 from access.demo import DEMO_PASSWORD, demo_users_seed
 from care_navigation.demo import demo_care_seed, demo_directory_seed, demo_safety_plans_seed
 from dashboards.rollups import rollup_refresh
-from dispatch.demo import demo_board_seed, demo_positions_seed, demo_units_seed
+from dispatch.demo import (
+    demo_board_seed,
+    demo_positions_seed,
+    demo_roster_seed,
+    demo_units_seed,
+)
 from dispatch.demo_history import demo_history_seed
 from dispatch.services import unit_duty_sync
 from interop.demo import demo_partners_seed
+from workforce.demo import demo_responders_seed
 
 
 class Command(BaseCommand):
@@ -44,10 +50,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = demo_users_seed()
             units = demo_units_seed(users)
+            demo_responders_seed(users)
             services = demo_directory_seed()
             year = demo_history_seed(units, users)
             care = demo_care_seed(users) if year.calls else None
-            # The units follow the schedules before anyone is sent to the calls of the moment.
+            # The crews on the roster, then the units follow the roster and the schedules
+            # before anyone is sent to the calls of the moment.
+            shifts = demo_roster_seed(users)
             unit_duty_sync()
             # Recent positions first, for "nearest"; then the units sent to calls move.
             demo_positions_seed()
@@ -67,8 +76,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"demo data: {len(users)} users, {len(units)} units, {services} directory "
-            f"services, {history}, {plans.plans} safety plans, {waiting} calls of the moment, "
-            f"{transfers} calls transferred by the ECC "
+            f"services, {history}, {plans.plans} safety plans, {shifts} roster shifts, "
+            f"{waiting} calls of the moment, {transfers} calls transferred by the ECC "
             "added in "
             f"{time.monotonic() - started:.1f} s (password for every demo user: {DEMO_PASSWORD})"
         )
