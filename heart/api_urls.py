@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dispatch import api as dispatch_api
-from dispatch import ccd_api
+from dispatch import ccd_api, location_api
 from heart import views
 from triage import api as triage_api
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("calls/<int:call_id>/ccd/resolve/", ccd_api.call_ccd_resolve, name="api-call-ccd-resolve"),
     path("calls/<int:call_id>/ccd/convert/", ccd_api.call_ccd_convert, name="api-call-ccd-convert"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
+    path("calls/<int:call_id>/location/", location_api.call_location, name="api-call-location"),
+    path("geocode/", location_api.geocode, name="api-geocode"),
+    path("basemap/", location_api.basemap, name="api-basemap"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", dispatch_api.unit_status, name="api-unit-status"),
     path("board/", dispatch_api.board, name="api-board"),

@@ -12,6 +12,7 @@ from dispatch.services.assignments import (
     unit_assign,
     unit_status_set,
 )
+from dispatch.services.call_location import call_locate
 from dispatch.services.call_person import calls_person_move, calls_person_set
 from dispatch.services.calls import (
     CallInput,
@@ -45,6 +46,7 @@ __all__ = [
     "call_create",
     "call_fall_back",
     "call_hold",
+    "call_locate",
     "call_record_closed",
     "calls_person_move",
     "calls_person_set",
