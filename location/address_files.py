@@ -97,15 +97,15 @@ def row_check(values: dict[str, Any], row: int) -> tuple[PointRow | None, list[s
         problems.append(f"row {row}, STREET: missing")
     if problems or street is None or lat is None or lon is None:
         return None, problems
-    number = clean(text["NUMBER"])
+    house = clean(text["NUMBER"])
     source_id = text["ID"] or str(values.get("HASH") or "").strip()[:120]
     return PointRow(
         source_id=source_id,
-        number=number,
-        number_int=number_int(number),
+        number=house,
+        number_int=number_int(house),
         street=street.full[:120],
         street_core=street.core[:100],
-        key=address_key(number, street.full)[:140],
+        key=address_key(house, street.full)[:140],
         unit=text["UNIT"],
         city=text["CITY"],
         region=text["REGION"],

@@ -129,7 +129,7 @@ class _CopyWriter:
         self.cursor = connection.cursor()
         columns = ", ".join(_COLUMNS)
         table = AddressPoint._meta.db_table
-        self.copy_cm = self.cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")  # type: ignore[attr-defined]
+        self.copy_cm = self.cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
         self.copy = self.copy_cm.__enter__()
 
     def add(self, row: PointRow) -> None:

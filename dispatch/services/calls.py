@@ -115,14 +115,15 @@ def _stamp(at: datetime | None, when: datetime) -> dict[str, str]:
 
 def _call_fields(data: CallInput) -> dict[str, Any]:
     """What a call takes from its input, however it arrives."""
-    has_point = data.lat is not None and data.lon is not None
+    point = (data.lat, data.lon) if data.lat is not None and data.lon is not None else None
+    has_point = point is not None
     return {
         "call_type_id": data.call_type,
         "address": data.address,
         "lat": data.lat,
         "lon": data.lon,
         # A call's zone comes from its point when the zones are loaded (location.Zone).
-        "zone": data.zone or (zone_at(lat=data.lat, lon=data.lon) if has_point else ""),
+        "zone": data.zone or (zone_at(lat=point[0], lon=point[1]) if point else ""),
         "location_source": (data.location_source or "typed") if has_point else "",
         "landmark": data.landmark,
         "caller_name": data.caller_name,

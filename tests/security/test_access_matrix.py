@@ -591,6 +591,17 @@ MATRIX: list[Row] = [
         label="another unit",
     ),
     Row("api-board", "GET", DISPATCH, api=True),
+    # API: places (issue 13): whoever takes, dispatches or answers calls looks them up.
+    Row("api-geocode", "GET", CALL_READERS | roles_(RE), api=True, query="?q=12+Matrix+St"),
+    Row("api-basemap", "GET", CALL_READERS | roles_(RE), api=True),
+    Row(
+        "api-call-location",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"lat": 35.99, "lon": -78.9}),
+    ),
     # API: the phone line
     Row("api-ccd-queue", "GET", roles_(CCD, SUP), api=True),
     Row(
