@@ -142,6 +142,13 @@ class IntakeForm(forms.Form):
         )
 
 
+class CallLocationForm(forms.Form):
+    """A point for a call, from a click on the map or typed."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90, label="Latitude")
+    lon = forms.FloatField(min_value=-180, max_value=180, label="Longitude")
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Unit.Status.choices)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, field, intake
+from dispatch.views import board, call_location, field, intake
 
 app_name = "dispatch"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("calls/<int:call_id>/fall-back/", board.fall_back, name="fall_back"),
     path("calls/<int:call_id>/handoff/", board.handoff, name="handoff"),
     path("calls/<int:call_id>/backup/", board.backup, name="backup"),
+    path("calls/<int:call_id>/location/", call_location.call_locate_view, name="call_locate"),
     path("units/<int:unit_id>/status/", board.unit_status, name="unit_status"),
     path("ccd/", field.ccd_queue, name="ccd_queue"),
     path("ccd/<int:call_id>/resolve/", field.ccd_resolve_view, name="ccd_resolve"),

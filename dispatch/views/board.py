@@ -72,6 +72,7 @@ def board_context() -> dict[str, Any]:
         ],
         "tiles": settings.MAP_TILE_URL,
         "center": list(settings.MAP_CENTER),
+        "basemap": reverse("api-basemap"),
     }
     return {
         "waiting": [_waiting_row(call, call_base, now) for call in waiting],
@@ -127,7 +128,8 @@ def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
         "title": f"#{call.pk} {call.call_type.label}",
         "priority": call.priority,
         "route": call.route,
-        "address": call.address or "—",
+        "address": call.address or call.landmark or "—",
+        "unverified": call.lat is None,
     }
 
 
@@ -159,6 +161,13 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("dispatch.dispatch_call", raise_exception=True)
 def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
+    return call_page_render(request, call_id)
+
+
+def call_page_render(
+    request: HttpRequest, call_id: int, *, locate_form: Any = None, status: int = 200
+) -> HttpResponse:
+    """The call page; with the map's point form as sent when it was refused by field."""
     call = selectors.call_detail(call_id)
     if call is None:
         raise Http404("no such call")
@@ -175,7 +184,15 @@ def call_page(request: HttpRequest, call_id: int) -> HttpResponse:
             "statuses": Unit.Status.choices,
             "now": timezone.now(),
             "safety_plan": plans.get(call.person_id),
+            "locate_form": locate_form,
+            "call_map": {
+                "point": [call.lat, call.lon] if call.lat is not None else None,
+                "center": list(settings.MAP_CENTER),
+                "tiles": settings.MAP_TILE_URL,
+                "basemap": reverse("api-basemap"),
+            },
         },
+        status=status,
     )
 
 

@@ -214,6 +214,12 @@ CORPUS: list[Bad] = [
     Bad("query.audit", "action", NUL, "NUL byte"),
     Bad("query.audit", "since", NUL, "NUL byte"),
     Bad("query.directory", "q", NUL, "NUL byte"),
+    # POST /dispatch/calls/{id}/location/ (the call page's map, or the point typed)
+    Bad("form.call_locate", "lat", "91", "north of the pole"),
+    Bad("form.call_locate", "lon", "inf", "infinite"),
+    Bad("form.call_locate", "lat", "nan", "not a number (NaN)"),
+    Bad("form.call_locate", "lat", "1e400", "past the largest float"),
+    Bad("form.call_locate", "lon", "", "no longitude"),
     # POST /dispatch/intake/context/ (the side panel, refreshed as the form fills)
     Bad("form.context", "lat", "inf", "infinite"),
     Bad("form.context", "lat", "1e400", "past the largest float"),

@@ -232,6 +232,13 @@ MATRIX: list[Row] = [
         data=lambda w, role: {"unit": w.heart_unit.pk, "reason": "crowd gathering"},
     ),
     Row(
+        "dispatch:call_locate",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"lat": "35.99", "lon": "-78.9"}),
+    ),
+    Row(
         "dispatch:unit_status",
         "POST",
         DISPATCH,

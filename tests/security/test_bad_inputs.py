@@ -231,6 +231,11 @@ TARGETS: dict[str, Target] = {
     "query.directory": Target(
         roles.NAVIGATOR, page("care_navigation:directory"), lambda w: {"q": "shelter"}, method="GET"
     ),
+    "form.call_locate": Target(
+        roles.DISPATCHER,
+        page("dispatch:call_locate", "queued_call.pk"),
+        lambda w: {"lat": "35.99", "lon": "-78.9"},
+    ),
     "form.context": Target(
         roles.CALL_TAKER,
         page("dispatch:intake_context"),
