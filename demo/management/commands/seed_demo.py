@@ -17,6 +17,7 @@ from dashboards.rollups import rollup_refresh
 from dispatch.demo import demo_board_seed, demo_units_seed
 from dispatch.demo_history import demo_history_seed
 from dispatch.services import unit_duty_sync
+from location.demo import demo_location_seed
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         # All or nothing: a load that fails half-way leaves no half year to skip next time.
         with transaction.atomic():
             users = demo_users_seed()
+            places = demo_location_seed()
             units = demo_units_seed(users)
             services = demo_directory_seed()
             year = demo_history_seed(units, users)
@@ -60,7 +62,8 @@ class Command(BaseCommand):
             else "the past year already loaded"
         )
         self.stdout.write(
-            f"demo data: {len(users)} users, {len(units)} units, {services} directory "
+            f"demo data: {len(users)} users, {places.points} address points in "
+            f"{places.zones} beats, {len(units)} units, {services} directory "
             f"services, {history}, {plans.plans} safety plans, {waiting} calls of the moment "
             "added in "
             f"{time.monotonic() - started:.1f} s (password for every demo user: {DEMO_PASSWORD})"
