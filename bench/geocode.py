@@ -43,14 +43,29 @@ P95_TARGET_MS = 30.0
 POINTS_PER_STREET = 50
 SOURCE = "bench"
 
-NAMES = (
+NAMES = tuple(
     "ELM OAK MAPLE PINE CEDAR BIRCH WILLOW ASH HICKORY POPLAR MAGNOLIA DOGWOOD HOLLY LAUREL "
     "CHESTNUT WALNUT SPRUCE CYPRESS JUNIPER SYCAMORE MANGUM ROXBORO GREGSON DUKE ALSTON "
     "PETTIGREW CHAPEL MARKET CHURCH MILL RIVER LAKE HILL VALLEY RIDGE MEADOW FOREST GARDEN "
     "SPRING SUMMER WINTER AUTUMN MORNING EVENING SUNSET SUNRISE HARBOR BRIDGE STATION "
     "JACKSON LINCOLN WASHINGTON JEFFERSON MADISON MONROE ADAMS FRANKLIN HAMILTON GRANT"
 ).split()
-PARTS = "WOOD BROOK FIELD STONE HAVEN DALE CREST VIEW SHIRE FORD GATE PORT TON VILLE".split()
+PARTS = (
+    "WOOD",
+    "BROOK",
+    "FIELD",
+    "STONE",
+    "HAVEN",
+    "DALE",
+    "CREST",
+    "VIEW",
+    "SHIRE",
+    "FORD",
+    "GATE",
+    "PORT",
+    "TON",
+    "VILLE",
+)
 SUFFIXES = {"STREET": "ST", "AVENUE": "AVE", "ROAD": "RD", "DRIVE": "DR", "LANE": "LN",
             "COURT": "CT", "BOULEVARD": "BLVD", "PLACE": "PL"}  # fmt: skip
 DIRECTIONS = {"": "", "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"}
@@ -58,7 +73,7 @@ DIRECTIONS = {"": "", "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"}
 
 def streets(count: int, rng: random.Random) -> list[tuple[str, str, str]]:
     """(direction, name, suffix) spelled out, unique."""
-    cores = [n for n in NAMES] + [f"{n}{p}" for n in NAMES for p in PARTS]
+    cores = list(NAMES) + [f"{n}{p}" for n in NAMES for p in PARTS]
     combos = [(d, c, s) for c in cores for d in DIRECTIONS for s in SUFFIXES]
     if count > len(combos):
         sys.exit(f"at most {len(combos) * POINTS_PER_STREET:,} points")
@@ -112,8 +127,20 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def raw_copy(url: str, path: Path) -> float:
-    columns = ", ".join(f"{c} text" for c in ("lon", "lat", "number", "street", "unit", "city",
-                                               "district", "region", "postcode", "id", "hash"))  # fmt: skip
+    names = [
+        "lon",
+        "lat",
+        "number",
+        "street",
+        "unit",
+        "city",
+        "district",
+        "region",
+        "postcode",
+        "id",
+        "hash",
+    ]
+    columns = ", ".join(f"{name} text" for name in names)
     subprocess.run(["psql", url, "-qc", "DROP TABLE IF EXISTS bench_geocode_baseline"], check=True)
     subprocess.run(
         ["psql", url, "-qc", f"CREATE TABLE bench_geocode_baseline ({columns})"], check=True
