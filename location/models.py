@@ -29,8 +29,6 @@ class AddressPoint(models.Model):
         indexes = [
             models.Index(fields=["key"], name="location_ap_key"),
             models.Index(fields=["street", "number_int"], name="location_ap_street_number"),
-            models.Index(fields=["street_core", "number_int"], name="location_ap_core_number"),
-            models.Index(fields=["source"], name="location_ap_source"),
         ]
 
     def __str__(self) -> str:

@@ -86,6 +86,11 @@ def addresses_import(
         if read == 0:
             raise FileRefused("the file holds no address rows")
         writer.close()
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: the geocoder's first queries after a million
+            # new rows would otherwise be planned for an empty table.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {AddressPoint._meta.db_table}")
         streets = streets_rebuild()
     return AddressImportSummary(
         source=source,
