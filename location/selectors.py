@@ -155,10 +155,15 @@ def _streets(typed: TypedStreet, limit: int) -> list[tuple[Street, float]]:
 def _similar(core: str, limit: int) -> list[tuple[Street, float]]:
     """Streets spelled nearly as typed ("MANGUN" for "MANGUM")."""
     if connection.vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar
         from django.contrib.postgres.search import TrigramSimilarity
 
+        # "core % text" (pg_trgm's operator) is what the trigram index answers; the
+        # similarity is computed only for the streets it returns.
+        Street._meta.get_field("core").register_lookup(TrigramSimilar)
         rows = (
-            Street.objects.annotate(similarity=TrigramSimilarity("core", core))
+            Street.objects.filter(core__trigram_similar=core)
+            .annotate(similarity=TrigramSimilarity("core", core))
             .filter(similarity__gte=TRIGRAM_MIN)
             .order_by("-similarity", "-points")[:limit]
         )
