@@ -146,7 +146,13 @@
       var typed = input.value.trim().toUpperCase();
       if (!typed) return;
       var values = Array.prototype.map.call(options.options, function (o) { return o.value; });
-      if (values.indexOf(input.value) >= 0) return;
+      // A whole code, label or mapped label is kept as typed: only a beginning is completed.
+      var whole = values.some(function (v) {
+        var upper = v.toUpperCase();
+        return upper === typed || upper.split(" — ")[0] === typed ||
+          upper.split(" — ")[1] === typed;
+      });
+      if (whole) return;
       var match = null;
       for (var i = 0; i < values.length && match === null; i++) {
         if (values[i].toUpperCase().indexOf(typed) === 0) match = values[i];
