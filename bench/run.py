@@ -22,7 +22,7 @@ elif str(REPO_ROOT) not in sys.path:
 from bench import harness  # noqa: E402
 
 # In running order; "baselines" first, since every other row's ratio is against its rows.
-BENCHMARKS = ["baselines", "dispatch", "dashboard", "eido"]
+BENCHMARKS = ["baselines", "dispatch", "dashboard", "eido", "geocode"]
 
 
 def _client_counts(raw: str) -> tuple[int, ...]:

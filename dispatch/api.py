@@ -145,6 +145,8 @@ def calls(request: Request) -> Response:
         lat=d.get("lat"),
         lon=d.get("lon"),
         zone=d["zone"].strip(),
+        location_source=d["location_source"],
+        landmark=d["landmark"].strip(),
         caller_name=d["caller_name"].strip(),
         callback_number=d["callback_number"].strip(),
         narrative=d["narrative"].strip(),

@@ -82,14 +82,17 @@ class Waiting:
     call_type: str
     minutes_ago: int
     address: str
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     narrative: str
     answers: dict[str, str]
     caller_name: str = ""
     callback_number: str = ""
     caller_language: str = ""
     interpreter_used: bool = False
+    # A place the address data does not hold: an unverified location on the board until a
+    # dispatcher places it on the map (issue 13).
+    landmark: str = ""
 
 
 NO_RISK = {"weapon": "no", "violence": "no"}
@@ -157,6 +160,16 @@ DEMO_WAITING: list[Waiting] = [
         {"weapon": "unknown", "violence": "no"},
     ),
     Waiting(
+        "WELFARE_CHECK",
+        8,
+        "",
+        None,
+        None,
+        "Passer-by saw a woman lying still under the overpass; she waved but did not get up.",
+        {**NO_RISK, "medical": "no"},
+        landmark="Under the Durham Freeway overpass by the Farmers Market, east side",
+    ),
+    Waiting(
         "MENTAL_HEALTH",
         4,
         "(caller's home)",
@@ -200,6 +213,9 @@ def demo_board_seed(users: dict[str, User]) -> int:
                 address=waiting.address,
                 lat=waiting.lat,
                 lon=waiting.lon,
+                # The demo's street addresses are in its address data (location/data/).
+                location_source="address_point" if waiting.address[:1].isdigit() else "",
+                landmark=waiting.landmark,
                 narrative=waiting.narrative,
                 answers=waiting.answers,
                 caller_name=waiting.caller_name,

@@ -68,6 +68,15 @@ class IntakeForm(forms.Form):
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
     zone = forms.CharField(max_length=40, required=False, label="Zone or beat")
+    # Set by the address type-ahead (static/js/address.js) when a geocoder result is picked.
+    location_source = forms.ChoiceField(
+        choices=[("", ""), ("address_point", "address point"), ("street", "street")],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    landmark = forms.CharField(
+        max_length=200, required=False, label="Landmark or description of the place"
+    )
     caller_name = forms.CharField(max_length=200, required=False)
     callback_number = forms.CharField(max_length=40, required=False)
     caller_language = forms.ChoiceField(
@@ -139,6 +148,9 @@ class IntakeForm(forms.Form):
             lat=d.get("lat"),
             lon=d.get("lon"),
             zone=d.get("zone", "").strip(),
+            # A point from the geocoder only when the pick's point is still there.
+            location_source=d.get("location_source", "") if d.get("lat") is not None else "",
+            landmark=d.get("landmark", "").strip(),
             caller_name=d.get("caller_name", "").strip(),
             callback_number=d.get("callback_number", "").strip(),
             narrative=d.get("narrative", "").strip(),
@@ -150,6 +162,13 @@ class IntakeForm(forms.Form):
             caller_language=d.get("caller_language", ""),
             interpreter_used=bool(d.get("interpreter_used")),
         )
+
+
+class CallLocationForm(forms.Form):
+    """A point for a call, from a click on the map or typed."""
+
+    lat = forms.FloatField(min_value=-90, max_value=90, label="Latitude")
+    lon = forms.FloatField(min_value=-180, max_value=180, label="Longitude")
 
 
 class StatusForm(forms.Form):

@@ -110,6 +110,14 @@ class Unit(models.Model):
         return self.name
 
 
+LOCATION_SOURCES = [
+    ("address_point", "address point"),
+    ("street", "street"),
+    ("typed", "typed coordinates"),
+    ("map", "placed on the map"),
+]
+
+
 class Call(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued"  # waiting for a unit
@@ -150,6 +158,12 @@ class Call(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     zone = models.CharField(max_length=40, blank=True, help_text="Zone or beat")
+    # Where the point came from (docs/location.md). A call without a point is an "unverified
+    # location" on the board until a dispatcher places it; the landmark says where to look.
+    location_source = models.CharField(
+        max_length=20, blank=True, choices=LOCATION_SOURCES, default=""
+    )
+    landmark = models.CharField(max_length=200, blank=True)
     caller_name = models.CharField(max_length=200, blank=True)
     callback_number = models.CharField(max_length=40, blank=True)
     narrative = models.TextField(blank=True)

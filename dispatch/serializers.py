@@ -59,6 +59,10 @@ class CallCreateSerializer(StrictSerializer):
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     zone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    location_source = serializers.ChoiceField(
+        choices=["", "address_point", "street", "typed"], required=False, default=""
+    )
+    landmark = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     caller_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
@@ -147,6 +151,8 @@ class CallSerializer(serializers.ModelSerializer[Any]):
             "lat",
             "lon",
             "zone",
+            "location_source",
+            "landmark",
             "caller_name",
             "callback_number",
             "caller_language",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dispatch.views import board, call, field, intake, police, roster
+from dispatch.views import board, call, call_location, field, intake, police, roster
 
 app_name = "dispatch"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("calls/<int:call_id>/police-arrived/", police.police_arrived, name="police_arrived"),
     path("handoffs/", police.police_handoff, name="police_handoff"),
     path("calls/<int:call_id>/backup/", board.backup, name="backup"),
+    path("calls/<int:call_id>/location/", call_location.call_locate_view, name="call_locate"),
     path("units/<int:unit_id>/status/", board.unit_status, name="unit_status"),
     path("roster/", roster.roster, name="roster"),
     path("roster/shifts/", roster.roster_shift_add, name="roster_shift_add"),

@@ -5,7 +5,7 @@ from access import api as access_api
 from care_navigation import api as care_api
 from care_navigation import safety_plan_api
 from dashboards import api as dashboards_api
-from dispatch import after_intake_api, ccd_api, field_api, police_api, roster_api
+from dispatch import after_intake_api, ccd_api, field_api, location_api, police_api, roster_api
 from dispatch import api as dispatch_api
 from heart import views
 from interop import api as interop_api
@@ -54,6 +54,9 @@ urlpatterns = [
     ),
     path("handoffs/", police_api.handoffs, name="api-handoffs"),
     path("ccd/queue/", ccd_api.ccd_queue, name="api-ccd-queue"),
+    path("calls/<int:call_id>/location/", location_api.call_location, name="api-call-location"),
+    path("geocode/", location_api.geocode, name="api-geocode"),
+    path("basemap/", location_api.basemap, name="api-basemap"),
     path("units/", dispatch_api.units, name="api-units"),
     path("units/<int:unit_id>/status/", field_api.unit_status, name="api-unit-status"),
     path("units/<int:unit_id>/position/", dispatch_api.unit_position, name="api-unit-position"),

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dispatch", "0008_ccd_dispositions")]
+    dependencies = [("dispatch", "0009_call_location")]
 
     operations = [
         migrations.AddField(

@@ -22,6 +22,7 @@ from dispatch.services.assignments import (
     unit_assign,
     unit_status_set,
 )
+from dispatch.services.call_location import call_locate
 from dispatch.services.call_person import calls_person_move, calls_person_set
 from dispatch.services.calls import (
     CallInput,
@@ -82,6 +83,7 @@ __all__ = [
     "call_hold",
     "call_merge",
     "call_note_add",
+    "call_locate",
     "call_record_closed",
     "call_transfer_update",
     "call_transfer_988",

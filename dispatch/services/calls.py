@@ -16,6 +16,7 @@ from access.audit import audit_record
 from background.outbox import outbox_enqueue
 from dispatch.models import Call, FieldEvent, TriageRecord
 from dispatch.signals import call_changed
+from location.selectors import zone_at
 from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 from triage.vocabulary import ROUTES
@@ -44,6 +45,9 @@ class CallInput:
     lat: float | None = None
     lon: float | None = None
     zone: str = ""
+    # "address_point" or "street" when picked from the geocoder; typed coordinates otherwise.
+    location_source: str = ""
+    landmark: str = ""
     caller_name: str = ""
     callback_number: str = ""
     narrative: str = ""
@@ -131,12 +135,17 @@ def _stamp(at: datetime | None, when: datetime) -> dict[str, str]:
 
 def _call_fields(data: CallInput) -> dict[str, Any]:
     """What a call takes from its input, however it arrives."""
+    point = (data.lat, data.lon) if data.lat is not None and data.lon is not None else None
+    has_point = point is not None
     return {
         "call_type_id": data.call_type,
         "address": data.address,
         "lat": data.lat,
         "lon": data.lon,
-        "zone": data.zone,
+        # A call's zone comes from its point when the zones are loaded (location.Zone).
+        "zone": data.zone or (zone_at(lat=point[0], lon=point[1]) if point else ""),
+        "location_source": (data.location_source or "typed") if has_point else "",
+        "landmark": data.landmark,
         "caller_name": data.caller_name,
         "callback_number": data.callback_number,
         "narrative": data.narrative,

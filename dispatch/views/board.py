@@ -62,6 +62,7 @@ def board_context() -> dict[str, Any]:
         ],
         "units": unit_markers(units),
         **map_frame(now),
+        "basemap": reverse("api-basemap"),
     }
     waiting_rows = [_waiting_row(call, call_base, now) for call in waiting]
     active_rows = [_active_row(call, call_base) for call in active]
@@ -140,7 +141,8 @@ def _call_cells(call: Call, call_base: str) -> dict[str, Any]:
         "title": f"#{call.pk} {call.call_type.label}",
         "priority": call.priority,
         "route": call.route,
-        "address": call.address or "—",
+        "address": call.address or call.landmark or "—",
+        "unverified": call.lat is None,
         "transferred_from": call.transferred_from,
     }
 

@@ -104,6 +104,8 @@ def call_page_render(
             else None
         ),
         "units": unit_markers(Unit.objects.only(*MAP_UNIT_FIELDS)),
+        # The department's zones and streets, drawn when there is no tile server.
+        "basemap": reverse("api-basemap"),
     }
     context: dict[str, Any] = {
         "call": call,
@@ -112,6 +114,7 @@ def call_page_render(
         "statuses": Unit.Status.choices,
         "now": now,
         "call_map": call_map,
+        "locate_form": None,
         "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
         "outcome": _outcome_of(call),
         **police_context(call),

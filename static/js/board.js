@@ -40,6 +40,8 @@
     if (!map) {
       map = L.map(el).setView(data.center, 13);
       if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
+      // The department's own zones and streets, readable with no tile server (basemap.js).
+      if (window.fifthBranchBasemap) window.fifthBranchBasemap(map, data.basemap);
       layer = L.layerGroup().addTo(map);
     }
     layer.clearLayers();

@@ -1,4 +1,6 @@
-// The call page's map: the call's point and every unit at its last position, with its age.
+// The call page's map: the call's point, every unit at its last position with its age, the
+// department's base layer, and (for a dispatcher) a click that sets the call's point in the
+// form below it (saved by its button; the form works typed, without this script).
 (function () {
   "use strict";
 
@@ -8,24 +10,38 @@
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("call-map");
     var dataEl = document.getElementById("call-map-data");
-    if (!el || !dataEl || typeof L === "undefined" || !window.UnitMarkers) return;
+    if (!el || !dataEl || typeof L === "undefined") return;
     var data = JSON.parse(dataEl.textContent);
     var centre = data.call ? [data.call.lat, data.call.lon] : data.center;
-    var map = L.map(el).setView(centre, 14);
+    var map = L.map(el).setView(centre, data.call ? 15 : 13);
     if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
+    if (window.fifthBranchBasemap && data.basemap) window.fifthBranchBasemap(map, data.basemap);
     var layer = L.layerGroup().addTo(map);
+    var marker = null;
     if (data.call) {
       var label = document.createElement("span");
       label.textContent = data.call.label + " · " + data.call.route;
-      L.circleMarker(centre, { radius: 10, color: colours[data.call.route] || "#333",
+      marker = L.circleMarker(centre, { radius: 10, color: colours[data.call.route] || "#333",
         fillOpacity: 0.9, weight: 3 }).bindTooltip(label).addTo(layer);
     }
-    var items = window.UnitMarkers.draw(layer, data);
-    var now = window.UnitMarkers.clock(data);
-    setInterval(function () {
-      items.forEach(function (item) {
-        window.UnitMarkers.refresh(item, now(), data.stale_after_ms);
-      });
-    }, 1000);
+    if (window.UnitMarkers) {
+      var items = window.UnitMarkers.draw(layer, data);
+      var now = window.UnitMarkers.clock(data);
+      setInterval(function () {
+        items.forEach(function (item) {
+          window.UnitMarkers.refresh(item, now(), data.stale_after_ms);
+        });
+      }, 1000);
+    }
+    // Placing the call: only where the page offers the form (a dispatcher, an open call).
+    var lat = document.getElementById("locate-lat");
+    var lon = document.getElementById("locate-lon");
+    if (!lat || !lon) return;
+    map.on("click", function (event) {
+      lat.value = event.latlng.lat.toFixed(6);
+      lon.value = event.latlng.lng.toFixed(6);
+      if (marker) marker.setLatLng(event.latlng);
+      else marker = L.circleMarker(event.latlng, { radius: 10, color: "#333", weight: 3 }).addTo(layer);
+    });
   });
 })();

@@ -388,3 +388,26 @@ def test_it_takes_spanish_speaking_callers_and_shows_who_speaks_spanish(at_day, 
     assert "Spanish" in text
     offered = Service.objects.filter(languages__language="es").count()
     assert 0 < offered < Service.objects.count()
+
+
+# Location (issue 13) ---------------------------------------------------------------------
+
+
+def test_it_loads_address_data_and_beats_that_place_the_calls_of_the_moment(at_day, client_for):
+    from location.selectors import basemap, geocode
+
+    best = geocode(q="200 n mangum st")[0]
+    assert (best.address, best.match) == ("200 N MANGUM ST", "address_point")
+    assert geocode(q="W Main St & N Mangum St")
+    layer = basemap()["features"]
+    assert len([f for f in layer if f["properties"]["kind"] == "zone"]) == 12
+    assert len([f for f in layer if f["properties"]["kind"] == "street"]) >= 8
+    waiting = list(selectors.waiting_calls())
+    placed = [c for c in waiting if c.address[:1].isdigit()]
+    assert placed and all(c.location_source == "address_point" for c in placed)
+    # The beats are those of the 2021 study (12 of Durham's): a point outside them has none.
+    assert {c.zone for c in placed} >= {"512", "411"}
+    unplaced = [c for c in waiting if c.lat is None]
+    assert unplaced and all(c.landmark for c in unplaced)
+    page = client_for(demo_user("dispatcher")).get("/dispatch/board/").content.decode()
+    assert "unverified location" in page

@@ -56,6 +56,8 @@ OVERFLOW_LAT = Raw(
     '{"call_type": "WELFARE_CHECK", "address": "1 Overflow Rd", "lat": 1e400, "lon": -78.9,'
     ' "answers": {"weapon": "no", "violence": "no"}}'
 )
+# A click that reports a latitude past the largest float.
+OVERFLOW_LOCATION_BODY = Raw('{"lat": 1e400, "lon": -78.9}')
 NUL_KEY = Raw('{"call_type": "WELFARE_CHECK", "answers": {"weapon\\u0000": "no"}}')
 LONG_USERNAME = "u" * 300  # past axes' varchar(255) and the user model's 150
 
@@ -211,6 +213,16 @@ CORPUS: list[Bad] = [
     Bad("api.reassign", "unit", "@heart_unit", "the unit already on the call"),
     Bad("api.reassign", "from_unit", "@spare_unit", "a unit not on the call"),
     Bad("api.reassign", "from_unit", 2**70, "an id past bigint"),
+    # POST /api/v1/calls/{id}/location/ as a dispatcher (a click on the map)
+    Bad("api.call_location", "lat", 91, "north of the pole"),
+    Bad("api.call_location", "lon", -180.5, "west of the antimeridian"),
+    Bad("api.call_location", "lat", "NaN", "not a number"),
+    Bad("api.call_location", "lon", "Infinity", "infinite"),
+    Bad("api.call_location", "lat", "north", "a word"),
+    Bad("api.call_location", "lat", None, "null"),
+    Bad("api.call_location", "lon", REMOVE, "no longitude"),
+    Bad("api.call_location", "zone", "111", "a field the API does not take"),
+    Bad("api.call_location", "body", OVERFLOW_LOCATION_BODY, "a latitude of 1e400", "lat"),
     # POST /api/v1/triage/evaluate/ as a call-taker
     Bad("api.evaluate", "call_type", "UNKNOWN_TYPE", "unknown call type"),
     Bad("api.evaluate", "call_type", "", "empty"),
@@ -268,6 +280,12 @@ CORPUS: list[Bad] = [
     Bad("query.audit", "action", NUL, "NUL byte"),
     Bad("query.audit", "since", NUL, "NUL byte"),
     Bad("query.directory", "q", NUL, "NUL byte"),
+    # POST /dispatch/calls/{id}/location/ (the call page's map, or the point typed)
+    Bad("form.call_locate", "lat", "91", "north of the pole"),
+    Bad("form.call_locate", "lon", "inf", "infinite"),
+    Bad("form.call_locate", "lat", "nan", "not a number (NaN)"),
+    Bad("form.call_locate", "lat", "1e400", "past the largest float"),
+    Bad("form.call_locate", "lon", "", "no longitude"),
     # POST /dispatch/intake/context/ (the side panel, refreshed as the form fills)
     Bad("form.context", "lat", "inf", "infinite"),
     Bad("form.context", "lat", "1e400", "past the largest float"),
@@ -421,10 +439,12 @@ CORPUS: list[Bad] = [
 class BadRow:
     """A CSV row (or file) for a command-line import, and the field its error names."""
 
-    tool: str  # import_calls, import_calls_mapping, triage_replay, import_hsds
+    tool: str  # import_calls, import_calls_mapping, triage_replay, import_hsds,
+    # import_addresses (a row after the OpenAddresses header), import_zones (a whole file)
     content: str  # a CSV row, or a whole mapping file / HSDS file
     why: str
     named: str
+    encoding: str = "utf-8"  # how the content is written to the file
 
     @property
     def id(self) -> str:
@@ -506,6 +526,45 @@ CSV_CORPUS: list[BadRow] = [
     BadRow("triage_replay", replay(received_at="2026-02-30T10:00"), "no such day", "received_at"),
     BadRow("triage_replay", replay(received_at="soon"), "not a timestamp", "received_at"),
     BadRow("triage_replay", replay(call_type=HTML), "HTML injection", "call_type"),
+    BadRow("import_addresses", "-78.9,91,1,MAIN ST,,,,,,a,", "off the globe", "row 1, LAT"),
+    BadRow("import_addresses", "-78.9,nan,1,MAIN ST,,,,,,a,", "NaN", "row 1, LAT"),
+    BadRow("import_addresses", "-inf,35.9,1,MAIN ST,,,,,,a,", "infinite", "row 1, LON"),
+    BadRow("import_addresses", "-78.9,35.9,1,,,,,,,a,", "no street", "row 1, STREET"),
+    BadRow(
+        "import_addresses", "-78.9,35.9,1,MAIN ST,,,,,," + "x" * 200 + ",", "long id", "row 1, ID"
+    ),
+    BadRow(
+        "import_addresses",
+        "-78.9,35.9,1,CALLE ESPAÑA,,,,,,a,",
+        "a file in Latin-1",
+        "not UTF-8",
+        encoding="latin-1",
+    ),
+    BadRow(
+        "import_zones",
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"BEAT": "9"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[0, 0], [0, 1], [1, 1], [1, 0]]]}}]}",
+        "an unclosed polygon",
+        "feature 1, geometry: a ring is not closed",
+    ),
+    BadRow(
+        "import_zones",
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"BEAT": "9"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[0, 0], [0, NaN], [1, 1], [0, 0]]]}}]}",
+        "NaN in a polygon",
+        "not a finite number",
+    ),
+    BadRow(
+        "import_zones",
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"BEAT": "Ñ"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[0, 0], [0, 1], [1, 1], [0, 0]]]}}]}",
+        "a file in Windows-1252",
+        "not UTF-8",
+        encoding="cp1252",
+    ),
     BadRow("import_hsds", "id,organization_id,name\n,1,No Id Services\n", "no id", "id"),
     BadRow("import_hsds", "id,organization_id,name\n149,149,\n", "no name", "name"),
     BadRow("import_hsds", "id,organization_id,name\n149,149,Extra,Value\n", "4 values", "columns"),

@@ -358,6 +358,13 @@ MATRIX: list[Row] = [
         data=lambda w, role: {"unit": w.heart_unit.pk, "reason": "crowd gathering"},
     ),
     Row(
+        "dispatch:call_locate",
+        "POST",
+        DISPATCH,
+        args=obj("queued_call"),
+        data=const({"lat": "35.99", "lon": "-78.9"}),
+    ),
+    Row(
         "dispatch:unit_status",
         "POST",
         DISPATCH,
@@ -822,6 +829,17 @@ MATRIX: list[Row] = [
     Row("api-roster", "POST", roles_(SUP), api=True, data=_shift_api),
     Row(
         "api-roster-shift", "DELETE", roles_(SUP), api=True, args=obj("shift"), ok=frozenset({204})
+    ),
+    # API: places (issue 13): whoever takes, dispatches or answers calls looks them up.
+    Row("api-geocode", "GET", CALL_READERS | roles_(RE), api=True, query="?q=12+Matrix+St"),
+    Row("api-basemap", "GET", CALL_READERS | roles_(RE), api=True),
+    Row(
+        "api-call-location",
+        "POST",
+        DISPATCH,
+        api=True,
+        args=obj("queued_call"),
+        data=const({"lat": 35.99, "lon": -78.9}),
     ),
     # API: the phone line
     Row("api-ccd-queue", "GET", roles_(CCD, SUP), api=True),

@@ -41,6 +41,7 @@ from care_navigation.models import (
 from dispatch.models import Assignment, Call, FieldEvent, SafetyCheck, TriageRecord, Unit
 from interop.eido_schema import SCHEMA_FILE
 from interop.models import EidoTransfer
+from location.models import AddressPoint, Street, Zone
 from people.models import Person
 from tests.factories import PASSWORD
 from tests.security.bad_inputs import CORPUS, CSV_CORPUS, REMOVE, Bad, BadRow, Raw
@@ -56,6 +57,8 @@ REPLAY_HEADER = (
     "crime_in_progress,self_harm,caller_is_subject,wants_in_person,narrative"
 )
 HSDS = FIXTURES / "hsds_miami_excerpt"
+ADDRESSES = FIXTURES / "location" / "addresses.csv"
+ZONES = FIXTURES / "location" / "beats.geojson"
 
 # What a bad input must leave exactly as it was.
 STORED: list[type[models.Model]] = [
@@ -82,6 +85,9 @@ STORED: list[type[models.Model]] = [
     TaxonomyTerm,
     SafetyPlan,
     EidoTransfer,
+    AddressPoint,
+    Street,
+    Zone,
 ]
 
 
@@ -200,6 +206,11 @@ TARGETS: dict[str, Target] = {
         api("/api/v1/calls/{w.active_call.pk}/reassign/"),
         lambda w: {"from_unit": w.heart_unit.pk, "unit": w.spare_unit.pk},
     ),
+    "api.call_location": Target(
+        roles.DISPATCHER,
+        api("/api/v1/calls/{w.queued_call.pk}/location/"),
+        lambda w: {"lat": 35.99, "lon": -78.9},
+    ),
     "api.evaluate": Target(
         roles.CALL_TAKER,
         api("/api/v1/triage/evaluate/"),
@@ -264,6 +275,11 @@ TARGETS: dict[str, Target] = {
     ),
     "query.directory": Target(
         roles.NAVIGATOR, page("care_navigation:directory"), lambda w: {"q": "shelter"}, method="GET"
+    ),
+    "form.call_locate": Target(
+        roles.DISPATCHER,
+        page("dispatch:call_locate", "queued_call.pk"),
+        lambda w: {"lat": "35.99", "lon": "-78.9"},
     ),
     "form.context": Target(
         roles.CALL_TAKER,
@@ -599,6 +615,8 @@ def test_it_refuses_a_bad_input_by_field_and_changes_nothing(
 def stored(world_per_test: World) -> World:
     """The world, with the sample HSDS directory imported: rows a bad import must leave."""
     call_command("import_hsds", str(HSDS), stdout=StringIO())
+    call_command("import_addresses", str(ADDRESSES), "--source", "bad", stdout=StringIO())
+    call_command("import_zones", str(ZONES), "--name-property", "BEAT", stdout=StringIO())
     return world_per_test
 
 
@@ -642,6 +660,17 @@ def _import(bad: BadRow, tmp_path: Path) -> str:
             (row,) = list(csv.DictReader(handle))
         assert not row["route"]
         return row["error"]
+    if bad.tool in ("import_addresses", "import_zones"):
+        source = tmp_path / "file"
+        header = ADDRESSES.read_text().splitlines()[0] + "\n"
+        content = header + bad.content if bad.tool == "import_addresses" else bad.content
+        source.write_bytes(content.encode(bad.encoding))
+        arguments = (
+            ["--source", "bad"] if bad.tool == "import_addresses" else ["--name-property", "BEAT"]
+        )
+        with pytest.raises(CommandError) as refused:
+            call_command(bad.tool, str(source), *arguments, stdout=out)
+        return str(refused.value)
     assert bad.tool == "import_hsds"
     folder = tmp_path / "hsds"
     shutil.copytree(HSDS, folder)

@@ -23,6 +23,7 @@ from dispatch.demo import (
 from dispatch.demo_history import demo_history_seed
 from dispatch.services import unit_duty_sync
 from interop.demo import demo_partners_seed
+from location.demo import demo_location_seed
 from workforce.demo import demo_responders_seed
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         # All or nothing: a load that fails half-way leaves no half year to skip next time.
         with transaction.atomic():
             users = demo_users_seed()
+            places = demo_location_seed()
             units = demo_units_seed(users)
             demo_responders_seed(users)
             services = demo_directory_seed()
@@ -75,7 +77,8 @@ class Command(BaseCommand):
             else "the past year already loaded"
         )
         self.stdout.write(
-            f"demo data: {len(users)} users, {len(units)} units, {services} directory "
+            f"demo data: {len(users)} users, {places.points} address points in "
+            f"{places.zones} beats, {len(units)} units, {services} directory "
             f"services, {history}, {plans.plans} safety plans, {shifts} roster shifts, "
             f"{waiting} calls of the moment, {transfers} calls transferred by the ECC "
             "added in "
