@@ -116,6 +116,8 @@ LOCATION_SOURCES = [
     ("typed", "typed coordinates"),
     ("map", "placed on the map"),
 ]
+# What a call-taker's client may say at intake: a point placed on the map is a dispatcher's.
+LOCATION_SOURCES_AT_INTAKE = [(code, label) for code, label in LOCATION_SOURCES if code != "map"]
 
 
 class Call(models.Model):

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from dispatch.models import (
     CANCEL_REASONS,
     DISPOSITIONS,
+    LOCATION_SOURCES_AT_INTAKE,
     AlertAcknowledgement,
     Assignment,
     Call,
@@ -60,7 +61,7 @@ class CallCreateSerializer(StrictSerializer):
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     zone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     location_source = serializers.ChoiceField(
-        choices=["", "address_point", "street", "typed"], required=False, default=""
+        choices=LOCATION_SOURCES_AT_INTAKE, required=False, allow_blank=True, default=""
     )
     landmark = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     caller_name = serializers.CharField(

@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RouteEnum": "triage.models.ROUTE_CHOICES",
+        "LocationSourceEnum": "dispatch.models.LOCATION_SOURCES",
+        "LocationSourceAtIntakeEnum": "dispatch.models.LOCATION_SOURCES_AT_INTAKE",
         "UnitStatusEnum": "dispatch.models.Unit.Status",
         "CallStatusEnum": "dispatch.models.Call.Status",
         "CaseStatusEnum": "care_navigation.models.Case.Status",
