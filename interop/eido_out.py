@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 from dispatch.models import Assignment, Call
+from dispatch.timeline import call_notes
 from interop.pidf import pidf_build
 
 # The EIDO incident status of each call status (NENA's Incident Status registry words).
@@ -124,16 +125,31 @@ def eido_build(call: Call, *, assignments: list[Assignment], type_label: str) ->
             }
         ]
     notes: list[dict[str, str]] = []
+    note_components: list[dict[str, Any]] = []
     if call.narrative:
         note_id = f"{base}:notes"
         notes.append({"$ref": note_id})
-        doc["notesComponent"] = [
+        note_components.append(
             {
                 **_prologue(note_id, updated),
                 # NotesType is HTML5: the narrative is text, escaped, its lines kept.
                 "notesActionComments": escape(call.narrative).replace("\n", "<br>"),
             }
-        ]
+        )
+    # The field notes and supplements after intake (docs/calls.md), each at its own time.
+    for entry in call_notes(call):
+        note_id = f"{base}:note-{entry.pk}"
+        notes.append({"$ref": note_id})
+        note_components.append(
+            {
+                **_prologue(note_id, entry.at),
+                "notesActionComments": escape(f"{entry.get_kind_display()}: {entry.text}").replace(
+                    "\n", "<br>"
+                ),
+            }
+        )
+    if note_components:
+        doc["notesComponent"] = note_components
     agent_refs: list[dict[str, str]] = []
     if call.created_by is not None:
         agent_id = f"{call.created_by.get_username()}@{ours}"

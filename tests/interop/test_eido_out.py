@@ -183,3 +183,20 @@ def test_it_refuses_an_unknown_call_and_a_role_that_reads_no_calls(afternoon, ma
     assert client.get(f"/api/v1/calls/{call.pk}/eido/").status_code == 403
     client.force_authenticate(None)
     assert client.get(f"/api/v1/calls/{call.pk}/eido/").status_code in (401, 403)
+
+
+def test_it_carries_the_field_notes_and_supplements_as_eido_notes(afternoon, make_call, dispatcher):
+    from dispatch.services import call_note_add
+
+    call = make_call(narrative="Caller worried about her neighbour")
+    with time_machine.travel(AFTERNOON + timedelta(minutes=3), tick=False):
+        call_note_add(call_id=call.pk, text="Subject calmer, staying 30 min", by=dispatcher)
+    doc = eido_of(dispatcher, call)
+    assert_valid(doc)
+    texts = [n["notesActionComments"] for n in doc["notesComponent"]]
+    assert texts == [
+        "Caller worried about her neighbour",
+        "Field note: Subject calmer, staying 30 min",
+    ]
+    refs = {r["$ref"] for r in doc["incidentComponent"]["notesReference"]}
+    assert refs == set(component(doc, "notesComponent"))
