@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
+from dispatch.api_responses import call_not_open, call_required
 from dispatch.models import Call
 from dispatch.serializers import (
     AlertAckSerializer,
@@ -34,7 +35,7 @@ from dispatch.services import (
     call_note_add,
     call_supplement_add,
 )
-from web.errors import error_fields, error_response
+from web.errors import error_response
 
 CAN_NOTE = perms_any("dispatch.dispatch_call", "dispatch.log_call", "dispatch.respond_call")
 CAN_SUPPLEMENT = perms_any("dispatch.dispatch_call", "dispatch.log_call")
@@ -49,17 +50,6 @@ NOTE_KEY = OpenApiParameter(
     description="Optional (an offline client's queue sends one): the same key and body store "
     "the note once and answer 200 with it; the same key with another body is refused (409).",
 )
-
-
-def _require_call(call_id: int) -> None:
-    if not Call.objects.filter(pk=call_id).exists():
-        raise NotFound(f"call {call_id} does not exist")
-
-
-def _not_open(exc: CallNotOpen) -> Response:
-    return Response(
-        {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
-    )
 
 
 def _detail(call_id: int) -> Response:
@@ -98,7 +88,7 @@ def call_notes_api(request: Request, call_id: int) -> Response:
     serializer = NoteSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         note, created = call_note_add(
             call_id=call_id,
@@ -131,7 +121,7 @@ def call_supplements_api(request: Request, call_id: int) -> Response:
     serializer = SupplementSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         note = call_supplement_add(
             call_id=call_id,
@@ -146,7 +136,7 @@ def call_supplements_api(request: Request, call_id: int) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     return Response(NoteCreatedSerializer(note).data, status=http.HTTP_201_CREATED)
@@ -163,7 +153,7 @@ def call_cancel_api(request: Request, call_id: int) -> Response:
     serializer = CancelSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         call_cancel(
             call_id=call_id,
@@ -173,7 +163,7 @@ def call_cancel_api(request: Request, call_id: int) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     return _detail(call_id)
@@ -190,7 +180,7 @@ def call_merge_api(request: Request, call_id: int) -> Response:
     serializer = MergeSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         call_merge(
             call_id=call_id,
@@ -200,7 +190,7 @@ def call_merge_api(request: Request, call_id: int) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     return _detail(call_id)
@@ -216,7 +206,7 @@ def call_merge_api(request: Request, call_id: int) -> Response:
 def call_alert_ack_api(request: Request, call_id: int) -> Response:
     serializer = AlertAckSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
-    _require_call(call_id)
+    call_required(call_id)
     try:
         alert_acknowledge(
             call_id=call_id,

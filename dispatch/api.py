@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
+from dispatch.api_responses import call_not_open
 from dispatch.models import Call, Unit
 from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
@@ -44,7 +45,7 @@ from dispatch.services import (
 )
 from people.models import Person
 from triage.selectors import call_type_resolve
-from web.errors import error_fields, error_response
+from web.errors import error_response
 from web.pagination import PAGE_PARAMETERS, Pagination, paginated
 
 READ_CALLS = ("dispatch.view_call", "dispatch.dispatch_call", "dispatch.log_call")
@@ -240,9 +241,7 @@ def call_assign(request: Request, call_id: int) -> Response:
             {"unit": [str(exc)], "detail": "unit already assigned"}, status=http.HTTP_409_CONFLICT
         )
     except CallNotOpen as exc:
-        return Response(
-            {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
-        )
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     call = Call.objects.prefetch_related("assignments__unit").get(pk=call_id)

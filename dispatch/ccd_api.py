@@ -11,12 +11,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
+from dispatch.api_responses import call_required
 from dispatch.models import CCD_RESOLUTIONS, TRANSFERS_988, Call
 from dispatch.serializers import AnswersField, CallSerializer, ReferralSerializer
 from dispatch.services import CallNotOnPhone, Referral, ccd_convert, ccd_resolve
@@ -93,11 +93,6 @@ def _not_on_phone(exc: CallNotOnPhone) -> Response:
     )
 
 
-def _require_call(call_id: int) -> None:
-    if not Call.objects.filter(pk=call_id).exists():
-        raise NotFound(f"call {call_id} does not exist")
-
-
 def _call_body(call_id: int) -> dict[str, Any]:
     call = Call.objects.select_related("call_type").prefetch_related("assignments__unit")
     return dict(CallSerializer(call.get(pk=call_id)).data)
@@ -134,7 +129,7 @@ def call_ccd_resolve(request: Request, call_id: int) -> Response:
             date_of_birth=r.get("date_of_birth"),
             phone=r["phone"].strip(),
         )
-    _require_call(call_id)
+    call_required(call_id)
     try:
         ccd_resolve(
             call_id=call_id,
@@ -162,7 +157,7 @@ def call_ccd_convert(request: Request, call_id: int) -> Response:
     serializer = CcdConvertSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         ccd_convert(
             call_id=call_id,

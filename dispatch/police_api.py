@@ -11,12 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
+from dispatch.api_responses import call_not_open, call_required
 from dispatch.models import TRANSFERS_988, Call, FieldEvent
 from dispatch.serializers import AnswersField, CallSerializer
 from dispatch.services import (
@@ -30,7 +31,7 @@ from dispatch.services import (
 )
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from triage.selectors import call_type_resolve
-from web.errors import error_fields, error_response
+from web.errors import error_response
 from web.serializers import StrictSerializer
 
 CAN_REQUEST_HANDOFF = perms_any("dispatch.request_handoff")
@@ -126,17 +127,6 @@ class Transfer988Serializer(StrictSerializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-def _not_open(exc: CallNotOpen) -> Response:
-    return Response(
-        {**error_fields(exc), "detail": "call no longer open"}, status=http.HTTP_409_CONFLICT
-    )
-
-
-def _require_call(call_id: int) -> None:
-    if not Call.objects.filter(pk=call_id).exists():
-        raise NotFound(f"call {call_id} does not exist")
-
-
 @extend_schema(
     request=HandoffRequestSerializer,
     parameters=[
@@ -185,7 +175,7 @@ def handoffs(request: Request) -> Response:
             answers=n["answers"],
         )
     else:
-        _require_call(d["call"])
+        call_required(d["call"])
     try:
         result = police_handoff_request(
             by=request.user,
@@ -197,7 +187,7 @@ def handoffs(request: Request) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     except IdempotencyConflict as exc:
@@ -223,7 +213,7 @@ def call_police_arrival(request: Request, call_id: int) -> Response:
     serializer = PoliceArrivalSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     if not request.user.has_perm("dispatch.dispatch_call"):
         # A responder records it on their own unit's call only.
         unit = selectors.unit_of(request.user)
@@ -240,7 +230,7 @@ def call_police_arrival(request: Request, call_id: int) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     return Response(FieldEventSerializer(event).data, status=http.HTTP_201_CREATED)
@@ -257,7 +247,7 @@ def call_transfer_988_api(request: Request, call_id: int) -> Response:
     serializer = Transfer988Serializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    _require_call(call_id)
+    call_required(call_id)
     try:
         call_transfer_988(
             call_id=call_id,
@@ -267,7 +257,7 @@ def call_transfer_988_api(request: Request, call_id: int) -> Response:
             request=request._request,
         )
     except CallNotOpen as exc:
-        return _not_open(exc)
+        return call_not_open(exc)
     except ValidationError as exc:
         return error_response(exc)
     call = Call.objects.select_related("call_type").prefetch_related("assignments__unit")
