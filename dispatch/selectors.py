@@ -198,6 +198,9 @@ class Recommendation:
             return f"{self.distance_m:,.0f} m · position {age_text(age or 0)} old"
         if age is None:
             return "no recent position (none reported)"
+        if age <= position_stale_after().total_seconds():
+            # A recent position but no distance: the call itself has no point yet.
+            return f"no distance: the call has no point · position {age_text(age)} old"
         return f"no recent position (last {age_text(age)} ago)"
 
 
