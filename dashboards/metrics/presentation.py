@@ -46,6 +46,8 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     note: str = ""
+    # What the table says when it has no row.
+    empty: str = "No calls in this period."
 
 
 @dataclass
