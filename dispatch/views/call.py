@@ -111,6 +111,7 @@ def call_page_render(
         "call": call,
         "is_open": is_open,
         "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
+        "cleared_assignments": [a for a in call.assignments.all() if a.cleared_at is not None],
         "statuses": Unit.Status.choices,
         "now": now,
         "call_map": call_map,
