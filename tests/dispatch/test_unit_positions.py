@@ -262,3 +262,12 @@ def test_the_board_draws_each_unit_at_its_position_with_its_age(
     assert data["server_ms"] == int(AFTERNOON.timestamp() * 1000)
     assert data["stale_after_ms"] == 5 * 60 * 1000
     assert f'data-position-ms="{unit["position_ms"]}"' in page.content.decode()
+
+
+def test_the_board_gives_no_position_age_to_a_ccd_desk(client_for, dispatcher, heart_unit, now):
+    UnitFactory(name="CCD-1", kind="CCD", position_at=AFTERNOON - timedelta(hours=2))
+    page = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    ccd = page.split("<strong>CCD-1</strong>", 1)[1].split("</li>", 1)[0]
+    assert "position-age" not in ccd
+    heart = page.split("<strong>HEART-1</strong>", 1)[1].split("</li>", 1)[0]
+    assert "position-age" in heart
