@@ -79,6 +79,11 @@ OVERDUE_ACKED = Exists(
 EVENT_ACKED = Exists(AlertAcknowledgement.objects.filter(event_id=OuterRef("pk")))
 
 
+def ccd_line_count() -> int:
+    """Calls on the CCD phone line now: worked by a clinician, not by a unit."""
+    return Call.objects.filter(status=Call.Status.PHONE).count()
+
+
 def waiting_calls() -> QuerySet[Call]:
     """Calls waiting for a unit: most urgent first, then longest waiting (CAHOOTS). Each
     carries ``overdue_acked``: whether its overdue alert was acknowledged."""

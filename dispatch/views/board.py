@@ -82,6 +82,7 @@ def board_context() -> dict[str, Any]:
             ),
         ],
         "units_by_kind": sorted(by_kind.items()),
+        "ccd_line": selectors.ccd_line_count(),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
         "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
