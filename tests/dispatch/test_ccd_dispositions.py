@@ -274,3 +274,8 @@ def test_the_board_counts_the_calls_on_the_phone_line(client_for, dispatcher, ma
         make_call(call_type="SUICIDE_THREAT", answers=PHONE_ANSWERS)
         page = client_for(dispatcher).get("/dispatch/board/").content.decode()
     assert "2 calls on the phone line" in page
+
+
+def test_the_call_page_says_a_phone_call_is_on_the_ccd_line(client_for, dispatcher, phone_call):
+    page = client_for(dispatcher).get(f"/dispatch/calls/{phone_call.pk}/").content.decode()
+    assert "On the CCD phone line" in page and "No unit on this call." not in page
