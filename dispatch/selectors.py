@@ -79,6 +79,11 @@ OVERDUE_ACKED = Exists(
 EVENT_ACKED = Exists(AlertAcknowledgement.objects.filter(event_id=OuterRef("pk")))
 
 
+def ccd_line_count() -> int:
+    """Calls on the CCD phone line now: worked by a clinician, not by a unit."""
+    return Call.objects.filter(status=Call.Status.PHONE).count()
+
+
 def waiting_calls() -> QuerySet[Call]:
     """Calls waiting for a unit: most urgent first, then longest waiting (CAHOOTS). Each
     carries ``overdue_acked``: whether its overdue alert was acknowledged."""
@@ -198,6 +203,9 @@ class Recommendation:
             return f"{self.distance_m:,.0f} m · position {age_text(age or 0)} old"
         if age is None:
             return "no recent position (none reported)"
+        if age <= position_stale_after().total_seconds():
+            # A recent position but no distance: the call itself has no point yet.
+            return f"no distance: the call has no point · position {age_text(age)} old"
         return f"no recent position (last {age_text(age)} ago)"
 
 

@@ -10,7 +10,17 @@ from django.utils import timezone
 
 from care_navigation.models import Case, ClearingReferral
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, num, pct, pct_text
+from dashboards.metrics.presentation import (
+    REFERENCES,
+    Cell,
+    Figure,
+    Table,
+    num,
+    pct,
+    pct_of_text,
+    pct_text,
+    share_text,
+)
 
 
 def case_filters(period: Period) -> dict[str, Q]:
@@ -79,7 +89,7 @@ def care_section(
         [
             Cell(f"First contact within {hours} h (of cases whose contact was due)"),
             case_link(
-                f"{c['contacted_in_time']:,} of {c['contact_due']:,} ({pct_text(in_time)})",
+                share_text(c["contacted_in_time"], c["contact_due"], none="none due yet"),
                 c["contacted_in_time"],
                 "contacted_in_time",
             ),
@@ -116,12 +126,12 @@ def care_section(
         Figure(
             "care",
             "Closed cases connected to care",
-            f"{c['outcome_connected']:,} of {c['closed']:,} ({pct_text(connected)})",
+            share_text(c["outcome_connected"], c["closed"], none="no case closed"),
             connected,
             REFERENCES["care"],
             url=period.url("dashboards_cases", stage="outcome_connected"),
-            detail=f"first contact within {hours} h: {pct_text(in_time)} of "
-            f"{c['contact_due']:,} due",
+            detail=f"first contact within {hours} h: "
+            + pct_of_text(in_time, c["contact_due"], "due", none="none due yet"),
         )
     )
     charts["care"] = {

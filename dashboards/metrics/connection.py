@@ -166,6 +166,7 @@ def by_service_table(groups: list[dict[str, Any]]) -> Table:
         rows,
         note="The referrals of the cases opened in the period, by the service referred to, "
         "most referred first.",
+        empty="No referral on the cases opened in this period.",
     )
 
 
@@ -195,6 +196,7 @@ def unavailable_table(groups: list[dict[str, Any]]) -> Table:
         rows,
         note="Referrals of the cases opened in the period that the service answered with "
         '"unavailable" (no capacity, not eligible, closed).',
+        empty='No service answered "unavailable" to a referral of this period.',
     )
 
 
@@ -233,6 +235,7 @@ def waitlist_table() -> Table:
         rows,
         note="Referrals waitlisted today on open cases, whatever the period: days since each "
         "was waitlisted.",
+        empty="Nobody on an open case is waitlisted today.",
     )
 
 

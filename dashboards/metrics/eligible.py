@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, link, pct, pct_text
+from dashboards.metrics.presentation import (
+    REFERENCES,
+    Cell,
+    Figure,
+    Table,
+    link,
+    pct,
+    pct_text,
+    share_text,
+)
 from dashboards.metrics.sql import Sums
 from dashboards.rollups import DEPARTMENT_ROUTES
 from dispatch.models import UNSERVED_REASONS
@@ -81,8 +90,7 @@ def eligible_section(
         Figure(
             "eligible",
             "Eligible calls unserved",
-            f"{unserved_total:,} of {eligible_total:,} "
-            f"({pct_text(pct(unserved_total, eligible_total))})",
+            share_text(unserved_total, eligible_total, none="no eligible call"),
             pct(unserved_total, eligible_total),
             REFERENCES["eligible"],
             url=period.url("dashboards_calls", eligible=1, outcome="unserved"),

@@ -4,7 +4,16 @@ uninvited."""
 from __future__ import annotations
 
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, link, pct, pct_text
+from dashboards.metrics.presentation import (
+    REFERENCES,
+    Cell,
+    Figure,
+    Table,
+    link,
+    pct,
+    pct_of_text,
+    pct_text,
+)
 from dashboards.metrics.sql import SUM_FIELDS, Sums
 
 
@@ -23,7 +32,7 @@ def field_section(
         Figure(
             "felt_safe",
             "Responders who felt safe",
-            f"{pct_text(safe)} of {s.safety_n:,} answers",
+            pct_of_text(safe, s.safety_n, "answers", none="no answer yet"),
             safe,
             REFERENCES["felt_safe"],
             url=period.url("dashboards_calls", has="unsafe"),
@@ -35,7 +44,9 @@ def field_section(
             "backup",
             "Police backup requests",
             f"{s.backups:,} for {s.department_responses:,} department responses "
-            f"({pct_text(backup_share)})",
+            f"({pct_text(backup_share)})"
+            if s.department_responses
+            else "no department response",
             backup_share,
             REFERENCES["backup"],
             url=period.url("dashboards_calls", has="backup"),
@@ -57,7 +68,9 @@ def field_section(
             "police_uninvited",
             "Police arriving uninvited",
             f"{s.police_uninvited:,} for {s.department_responses:,} department responses "
-            f"({pct_text(uninvited_share)})",
+            f"({pct_text(uninvited_share)})"
+            if s.department_responses
+            else "no department response",
             s.police_uninvited,
             REFERENCES["police_uninvited"],
             url=period.url("dashboards_calls", has="police_uninvited"),

@@ -7,7 +7,15 @@ from typing import Any
 
 from dashboards.metrics.eligible import outcome_of
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, num, pct, pct_text
+from dashboards.metrics.presentation import (
+    REFERENCES,
+    Cell,
+    Figure,
+    Table,
+    num,
+    pct,
+    share_text,
+)
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -28,7 +36,7 @@ def hours_section(
         Figure(
             "hours",
             "Eligible calls outside service hours",
-            f"{outside:,} of {total:,} ({pct_text(pct(outside, total))})",
+            share_text(outside, total, none="no eligible call"),
             pct(outside, total),
             REFERENCES["hours"],
             url=period.url("dashboards_calls", eligible=1, outcome="outside_hours"),

@@ -46,6 +46,8 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     note: str = ""
+    # What the table says when it has no row.
+    empty: str = "No calls in this period."
 
 
 @dataclass
@@ -81,6 +83,21 @@ def pct(part: float, whole: float) -> float | None:
 
 def pct_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
+
+
+def share_text(part: int, whole: int, *, none: str) -> str:
+    """ "3 of 18 (16.7%)"; `none` when there is nothing to share out ("0 of 0 (—)" says
+    nothing to the reader)."""
+    if not whole:
+        return none
+    return f"{part:,} of {whole:,} ({pct_text(pct(part, whole))})"
+
+
+def pct_of_text(share: float | None, whole: int, what: str, *, none: str) -> str:
+    """ "98.9% of 567 answers"; `none` when there were none ("— of 0 answers")."""
+    if not whole:
+        return none
+    return f"{pct_text(share)} of {whole:,} {what}"
 
 
 def minutes_text(seconds: float | None, *, overflow: float | None = None) -> str:

@@ -7,7 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import REFERENCES, Cell, Figure, Table, link, pct, pct_text
+from dashboards.metrics.presentation import (
+    REFERENCES,
+    Cell,
+    Figure,
+    Table,
+    link,
+    pct,
+    pct_text,
+    share_text,
+)
 from dashboards.metrics.sql import Sums
 from dashboards.rollups import DEPARTMENT_ROUTES
 from triage.vocabulary import ROUTES
@@ -30,7 +39,7 @@ def routes_section(
         Figure(
             "calls",
             "Calls handled by the department",
-            f"{department:,} of {total:,} ({pct_text(pct(department, total))})",
+            share_text(department, total, none="no call"),
             pct(department, total),
             REFERENCES["calls"],
             url=period.url("dashboards_calls", department=1),

@@ -14,6 +14,7 @@ from dashboards.metrics.presentation import (
     link,
     minutes_text,
     pct,
+    pct_of_text,
     pct_text,
     round1,
 )
@@ -113,7 +114,7 @@ def times_section(
         Figure(
             "processing",
             f"Calls processed within {PROCESSING_TARGET_SECONDS} s",
-            f"{pct_text(within)} of {all_proc.processing_n:,} dispatched",
+            pct_of_text(within, all_proc.processing_n, "dispatched", none="no call dispatched"),
             within,
             REFERENCES["processing"],
             url=period.url("dashboards_calls", measure="processing_over"),

@@ -11,6 +11,7 @@ from dashboards.metrics.presentation import (
     Table,
     link,
     pct,
+    pct_of_text,
     pct_text,
 )
 from dispatch.models import CCD_TRANSFERRED_TO_988, TRANSFERS_988
@@ -46,7 +47,9 @@ def transfers_988_section(
             total,
             REFERENCES["transfers_988"],
             url=period.url("dashboards_calls", transfer_988="any"),
-            detail=f"{pct_text(share)} of {phone_calls:,} calls the CCD line ended",
+            detail=pct_of_text(
+                share, phone_calls, "calls the CCD line ended", none="the CCD line ended no call"
+            ),
         )
     )
     table_rows: list[list[Cell]] = []

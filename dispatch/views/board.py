@@ -82,6 +82,7 @@ def board_context() -> dict[str, Any]:
             ),
         ],
         "units_by_kind": sorted(by_kind.items()),
+        "ccd_line": selectors.ccd_line_count(),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
         "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
@@ -152,8 +153,11 @@ def _unit_row(unit: Unit, call_base: str, makeup: Makeup) -> dict[str, Any]:
     checked = unit.status != Unit.Status.OFF_DUTY
     return {
         "name": unit.name,
-        # The age beside the name is counted by static/js/unit_markers.js.
-        "position_ms": str(int(unit.position_at.timestamp() * 1000)) if unit.position_at else "",
+        # The age beside the name is counted by static/js/unit_markers.js. A CCD position is a
+        # desk in the 911 center, never drawn on the map: no position age beside it either.
+        "position_ms": str(int(unit.position_at.timestamp() * 1000))
+        if unit.position_at and unit.kind != "CCD"
+        else "",
         "team_warning": makeup.warning if checked else "",
         "languages": " ".join(sorted(code.upper() for code in makeup.languages)),
         "status": unit.status,

@@ -43,6 +43,7 @@ from dispatch.timeline import call_timeline
 from dispatch.views.maps import MAP_UNIT_FIELDS, map_frame, unit_markers
 from dispatch.views.people import people_context
 from dispatch.views.police import police_context
+from triage.selectors import engine_get
 from web.errors import error_flash, errors_to_form
 from web.http import HtmxHttpRequest
 
@@ -111,6 +112,7 @@ def call_page_render(
         "call": call,
         "is_open": is_open,
         "open_assignments": [a for a in call.assignments.all() if a.cleared_at is None],
+        "cleared_assignments": [a for a in call.assignments.all() if a.cleared_at is not None],
         "statuses": Unit.Status.choices,
         "now": now,
         "call_map": call_map,
@@ -125,6 +127,9 @@ def call_page_render(
         "cancel_form": CancelForm(auto_id="cancel_%s"),
         "merge_form": MergeForm(auto_id="merge_%s"),
         "confirm_fall_back": confirm_fall_back,
+        # A waiting call whose route has somewhere to fall back to (POLICE has nowhere).
+        "offer_fall_back": call.status in (Call.Status.QUEUED, Call.Status.HELD)
+        and bool(engine_get().coverage.chain(call.route)),
         "alerts": _alerts(call) if can_dispatch else {},
     }
     context.update(bound or {})

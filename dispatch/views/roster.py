@@ -46,9 +46,12 @@ def _roster_page(
 ) -> HttpResponse:
     units = list(Unit.objects.filter(kind__in=DEPARTMENT_KINDS).order_by("kind", "name"))
     wanted = id_or_none(request.GET.get("unit") or request.POST.get("unit"))
-    unit = next((u for u in units if u.pk == wanted), units[0] if units else None)
-    start = _week_start(request.GET.get("week") or request.POST.get("day"))
     makeups = unit_makeups(units)
+    # With no unit asked for, the first one a team is rostered on (a CCD phone position has no
+    # team template and usually no shifts: its week would open empty).
+    first = next((u for u in units if makeups[u.pk].required), units[0] if units else None)
+    unit = next((u for u in units if u.pk == wanted), first)
+    start = _week_start(request.GET.get("week") or request.POST.get("day"))
     week = roster_week(unit=unit, start=datetime.combine(start, time())) if unit else None
     people = responders_of(
         s.responder_id for _, shifts in (week.days if week else []) for s in shifts

@@ -43,6 +43,13 @@
       // The department's own zones and streets, readable with no tile server (basemap.js).
       if (window.fifthBranchBasemap) window.fifthBranchBasemap(map, data.basemap);
       layer = L.layerGroup().addTo(map);
+      // Open once on every open call (the centre's zoom 13 cut off those on the edge of
+      // town); later polls keep whatever view the dispatcher has moved to.
+      if (data.calls.length) {
+        var bounds = L.latLngBounds(data.calls.map(function (c) { return [c.lat, c.lon]; }));
+        bounds.extend(data.center);
+        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 14 });
+      }
     }
     layer.clearLayers();
     data.calls.forEach(function (c) {

@@ -24,6 +24,22 @@
       marker = L.circleMarker(centre, { radius: 10, color: colours[data.call.route] || "#333",
         fillOpacity: 0.9, weight: 3 }).bindTooltip(label).addTo(layer);
     }
+    // Frame the call with the two nearest units of its route, which the dispatcher chooses
+    // among; the call alone (a CCD call: no such unit drawn) keeps the street-level view.
+    if (data.call) {
+      var away = function (u) {
+        return Math.pow(u.lat - centre[0], 2) + Math.pow((u.lon - centre[1]) * 0.81, 2);
+      };
+      var near = (data.units || [])
+        .filter(function (u) { return u.kind === data.call.route; })
+        .sort(function (a, b) { return away(a) - away(b); })
+        .slice(0, 2);
+      if (near.length) {
+        var bounds = L.latLngBounds([centre]);
+        near.forEach(function (u) { bounds.extend([u.lat, u.lon]); });
+        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 15 });
+      }
+    }
     if (window.UnitMarkers) {
       var items = window.UnitMarkers.draw(layer, data);
       var now = window.UnitMarkers.clock(data);

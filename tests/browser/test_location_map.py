@@ -49,3 +49,24 @@ def test_a_dispatcher_places_an_unverified_call_on_the_offline_map(
     assert call.location_source == "map"
     assert call.lat == pytest.approx(35.9975, abs=0.002)
     assert call.zone in ("111", "112")
+
+
+def test_the_board_map_opens_on_every_open_call(afternoon, seeded, live_server, browser, settings):
+    settings.MAP_TILE_URL = ""
+    settings.MAP_CENTER = (35.9975, -78.9)
+    users = demo_users_seed()
+    with time_machine.travel(AFTERNOON, tick=True):
+        for n, (lat, lon) in enumerate([(35.997, -78.901), (36.06, -78.90)]):
+            call_create(
+                by=users["calltaker"],
+                data=welfare_check(address=f"{n} Edge Rd", lat=lat, lon=lon),
+                idempotency_key=f"browser-edge-{n}",
+            )
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(page, live_server.url, "dispatcher", "/dispatch/board/")
+    calls = page.locator("#board-map .leaflet-overlay-pane path.leaflet-interactive")
+    calls.nth(1).wait_for()
+    box = page.locator("#board-map").bounding_box()
+    for i in range(calls.count()):
+        at = calls.nth(i).bounding_box()
+        assert box["y"] <= at["y"] and at["y"] + at["height"] <= box["y"] + box["height"], i

@@ -79,6 +79,12 @@ def test_it_shares_the_responders_position_and_the_board_draws_it(
     notes = page.locator(".rec-note").all_inner_texts()
     assert notes[0].endswith(" s old") and " m · position " in notes[0]
     assert notes[1] == "no recent position (last 20 min ago)"
+    # The map frames the call with the two nearest HEART units: both are in view.
+    box = page.locator("#call-map").bounding_box()
+    for name in ("HEART-1", "HEART-2"):
+        at = page.locator("#call-map .unit-marker", has_text=name).bounding_box()
+        assert box["x"] <= at["x"] <= box["x"] + box["width"], name
+        assert box["y"] <= at["y"] <= box["y"] + box["height"], name
     shot(page, "12-call-page-unit-positions")
 
     # The responder stops sharing: the phone says so and sends nothing more.

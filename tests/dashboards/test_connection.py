@@ -130,3 +130,10 @@ def test_it_downloads_a_connection_table_as_csv(client_for, supervisor, referral
     text = response.content.decode()
     assert text.splitlines()[0].startswith("Need,Needs named,Not referred: person unreachable,")
     assert "Person unreachable" in text.splitlines()[0]
+
+
+def test_its_empty_tables_say_what_is_missing_not_calls(client_for, supervisor, clock):
+    page = client_for(supervisor).get("/dashboards/").content.decode()
+    assert "No service answered &quot;unavailable&quot; to a referral of this period." in page
+    assert "Nobody on an open case is waitlisted today." in page
+    assert "No referral on the cases opened in this period." in page

@@ -199,7 +199,18 @@ def test_it_counts_a_call_on_the_local_day_it_came_in(dataset, make_call, clock,
     board = metrics.dashboard_build(DEFAULT)
     assert texts(board)["calls"][0] == "7 of 13 (53.8%)"
     next_day = metrics.dashboard_build(Period(date(2026, 3, 21), date(2026, 3, 21)))
-    assert texts(next_day)["calls"][0] == "0 of 0 (—)"
+    assert texts(next_day)["calls"][0] == "no call"
+
+
+def test_an_empty_period_says_so_instead_of_dividing_by_nothing(dataset, clock):
+    empty = metrics.dashboard_build(Period(date(2026, 3, 21), date(2026, 3, 21)))
+    said = texts(empty)
+    for key, (text, detail) in said.items():
+        for part in (text, detail):
+            assert " of 0" not in part and "— of" not in part and "(—)" not in part, (key, part)
+    assert said["calls"][0] == "no call"
+    assert said["felt_safe"][0] == "no answer yet"
+    assert said["processing"][0] == "no call dispatched"
 
 
 def test_it_computes_percentiles_from_buckets():

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from access import roles
 from access.models import AuditEntry
 from dashboards import metrics
 from dashboards.exports import cell
@@ -264,3 +265,12 @@ def test_it_pages_long_drill_downs(dataset, client_for, supervisor, make_call):
     second = client.get("/dashboards/calls/?day=2026-03-18&page=2").content.decode()
     assert "Page 2 of 2" in second
     assert len(csv_rows(client.get("/dashboards/calls.csv?day=2026-03-18"))) == 106
+
+
+def test_the_overview_tells_an_api_only_partner_where_its_work_is(make_user, client_for, outsider):
+    partner = make_user("ecc", roles.PARTNER)
+    work = client_for(partner).get("/").content.decode().split("<h2>Your work</h2>", 1)[1]
+    work = work.split("</section>", 1)[0]
+    assert "works through the API" in work and 'href="/api/v1/docs/"' in work
+    nobody = client_for(outsider).get("/").content.decode().split("<h2>Your work</h2>", 1)[1]
+    assert "no role yet" in nobody.split("</section>", 1)[0]

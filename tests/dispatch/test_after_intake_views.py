@@ -81,6 +81,17 @@ def test_it_asks_to_confirm_a_fallback_while_units_are_available(
     assert Call.objects.get(pk=call.pk).route == "CO_RESPONSE"
 
 
+def test_it_offers_a_fallback_only_where_the_route_has_one(
+    clock, client_for, dispatcher, make_call
+):
+    client = client_for(dispatcher)
+    heart = make_call()
+    assert "No unit: fall back now" in client.get(f"/dispatch/calls/{heart.pk}/").content.decode()
+    police = make_call(override_route="POLICE", override_reason="officer nearby")
+    page = client.get(f"/dispatch/calls/{police.pk}/").content.decode()
+    assert "No unit: fall back now" not in page and "Hold for a POLICE unit" in page
+
+
 def test_it_offers_and_records_a_handoff_only_where_police_held_the_call(
     clock, client_for, dispatcher, make_call
 ):

@@ -24,6 +24,7 @@ from dispatch.services import (
     unit_assign,
 )
 from tests.dispatch.conftest import AFTERNOON, welfare_check
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +265,17 @@ def test_it_shows_both_dispositions_on_the_call_page(
     assert "<th>Disposition</th><td>Transferred to 988</td>" in page
     assert "<th>Phone (CCD)</th><td>Transferred to 988</td>" in page
     assert "<th>Transfer to 988</th><td>Warm (hand-over on the line)</td>" in page
+
+
+def test_the_board_counts_the_calls_on_the_phone_line(client_for, dispatcher, make_call):
+    UnitFactory(name="CCD-1", kind="CCD", status="available")
+    with time_machine.travel(AFTERNOON, tick=False):
+        make_call(call_type="MENTAL_HEALTH", answers=PHONE_ANSWERS)
+        make_call(call_type="SUICIDE_THREAT", answers=PHONE_ANSWERS)
+        page = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    assert "2 calls on the phone line" in page
+
+
+def test_the_call_page_says_a_phone_call_is_on_the_ccd_line(client_for, dispatcher, phone_call):
+    page = client_for(dispatcher).get(f"/dispatch/calls/{phone_call.pk}/").content.decode()
+    assert "On the CCD phone line" in page and "No unit on this call." not in page

@@ -264,3 +264,16 @@ def test_it_shows_no_outcome_row_for_a_call_cleared_without_one(
     )
     page = client_for(dispatcher).get(f"/dispatch/calls/{on_scene.pk}/").content.decode()
     assert "<th>Outcome</th>" not in page
+
+
+def test_a_closed_call_lists_the_units_that_cleared_it(client_for, dispatcher, responder, on_scene):
+    call_clear(
+        call_id=on_scene.pk,
+        disposition="resolved_on_scene",
+        felt_safe=[FeltSafe(responder_id=responder.pk, safe=True)],
+        by=dispatcher,
+    )
+    page = client_for(dispatcher).get(f"/dispatch/calls/{on_scene.pk}/").content.decode()
+    assert "No unit on this call." not in page
+    units = page.split('class="cleared-units"', 1)[1].split("</ul>", 1)[0]
+    assert "HEART-1" in units and "cleared" in units and "Resolved on scene" in units

@@ -191,6 +191,13 @@ def test_it_shows_the_week_and_the_makeup(van, crew, client_for, dispatcher):
     assert page["Cache-Control"] == "no-store" or "no-store" in page["Cache-Control"]
 
 
+def test_it_opens_on_a_rostered_team_not_a_phone_position(van, crew, client_for, dispatcher):
+    UnitFactory(name="CCD-9", kind="CCD", status=Unit.Status.AVAILABLE)
+    with time_machine.travel(AFTERNOON, tick=False):
+        body = client_for(dispatcher).get("/dispatch/roster/").content.decode()
+    assert "HEART-7: week of" in body and "CCD-9: week of" not in body
+
+
 def test_it_adds_and_removes_a_shift_from_the_page(van, crew, client_for, supervisor):
     client = client_for(supervisor)
     with time_machine.travel(AFTERNOON, tick=False):

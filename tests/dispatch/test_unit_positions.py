@@ -217,6 +217,19 @@ def test_nearest_ranks_only_trusted_positions(dispatcher, make_call, settings, n
     assert ranked[3].note == "no recent position (none reported)"
 
 
+def test_a_call_with_no_point_says_so_beside_a_unit_with_a_recent_position(
+    dispatcher, make_call, settings, now
+):
+    settings.UNIT_POSITION_STALE_MINUTES = 5
+    call = make_call(address="", landmark="Under the freeway overpass", lat=None, lon=None)
+    UnitFactory(name="HEART-NEW", position_at=AFTERNOON - timedelta(minutes=1))
+    UnitFactory(name="HEART-OLD", position_at=AFTERNOON - timedelta(minutes=12))
+    ranked = selectors.recommended_units(call)
+    assert [r.unit.name for r in ranked] == ["HEART-NEW", "HEART-OLD"]
+    assert ranked[0].note == "no distance: the call has no point · position 1 min old"
+    assert ranked[1].note == "no recent position (last 12 min ago)"
+
+
 def test_the_call_page_says_when_a_unit_had_no_recent_position(
     client_for, dispatcher, make_call, now
 ):
@@ -249,3 +262,12 @@ def test_the_board_draws_each_unit_at_its_position_with_its_age(
     assert data["server_ms"] == int(AFTERNOON.timestamp() * 1000)
     assert data["stale_after_ms"] == 5 * 60 * 1000
     assert f'data-position-ms="{unit["position_ms"]}"' in page.content.decode()
+
+
+def test_the_board_gives_no_position_age_to_a_ccd_desk(client_for, dispatcher, heart_unit, now):
+    UnitFactory(name="CCD-1", kind="CCD", position_at=AFTERNOON - timedelta(hours=2))
+    page = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    ccd = page.split("<strong>CCD-1</strong>", 1)[1].split("</li>", 1)[0]
+    assert "position-age" not in ccd
+    heart = page.split("<strong>HEART-1</strong>", 1)[1].split("</li>", 1)[0]
+    assert "position-age" in heart

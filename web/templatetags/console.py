@@ -26,5 +26,8 @@ def spaced(code: str | None) -> str:
 def minutes_since(value: datetime | None) -> str:
     if value is None:
         return ""
+    """A clock under an hour ("9:42"); hours and minutes past it ("4 h 08 min", not "248:36")."""
     seconds = int((timezone.now() - value).total_seconds())
+    if seconds >= 3600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
     return f"{seconds // 60}:{seconds % 60:02d}"
