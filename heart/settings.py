@@ -401,6 +401,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# The demo department's simulated AVL feed (demo/tasks.py): `make run` sets it when it loads
+# the demo; 0 (the default) leaves it off, as production must.
+DEMO_AVL_SECONDS = env_float("DEMO_AVL_SECONDS", 0.0)
+if DEMO_AVL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["demo-avl"] = {"task": "demo.tasks.demo_avl", "schedule": DEMO_AVL_SECONDS}
+
 # Days a sent outbox message is kept (what was sent, when, after how many attempts).
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7, minimum=1)
 # A message published and not done after this long is published again (its broker message may

@@ -12,6 +12,8 @@ mkdir -p "$log_dir"
 $bin/python manage.py migrate --noinput
 if [ "${DEMO:-1}" != 0 ]; then
   $bin/python manage.py seed_demo
+  # The demo's units keep reporting their positions (demo/tasks.py), so "nearest" keeps working.
+  export DEMO_AVL_SECONDS="${DEMO_AVL_SECONDS:-30}"
 fi
 
 # Each child runs in a session of its own (setsid), so that a Ctrl+C reaches only this script,
