@@ -162,17 +162,19 @@ class Call(models.Model):
     zone = models.CharField(max_length=40, blank=True, help_text="Zone or beat")
     # Where the point came from (docs/location.md). A call without a point is an "unverified
     # location" on the board until a dispatcher places it; the landmark says where to look.
+    # Database defaults on the fields added since the importer's COPY path was written: it
+    # names only the columns it fills (dispatch/importer/postgres.py).
     location_source = models.CharField(
-        max_length=20, blank=True, choices=LOCATION_SOURCES, default=""
+        max_length=20, blank=True, choices=LOCATION_SOURCES, default="", db_default=""
     )
-    landmark = models.CharField(max_length=200, blank=True)
+    landmark = models.CharField(max_length=200, blank=True, default="", db_default="")
     caller_name = models.CharField(max_length=200, blank=True)
     callback_number = models.CharField(max_length=40, blank=True)
     narrative = models.TextField(blank=True)
     # Language access: the caller's language (an ISO 639 code of workforce.vocabulary; blank =
     # not recorded) and whether an interpreter was used at intake.
-    caller_language = models.CharField(max_length=8, blank=True)
-    interpreter_used = models.BooleanField(default=False)
+    caller_language = models.CharField(max_length=8, blank=True, default="", db_default="")
+    interpreter_used = models.BooleanField(default=False, db_default=False)
     person = models.ForeignKey(
         "people.Person",
         null=True,
