@@ -48,7 +48,7 @@
       if (data.calls.length) {
         var bounds = L.latLngBounds(data.calls.map(function (c) { return [c.lat, c.lon]; }));
         bounds.extend(data.center);
-        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 14 });
+        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 14, animate: false });
       }
     }
     layer.clearLayers();

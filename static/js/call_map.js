@@ -37,7 +37,8 @@
       if (near.length) {
         var bounds = L.latLngBounds([centre]);
         near.forEach(function (u) { bounds.extend([u.lat, u.lon]); });
-        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 15 });
+        // At once, not animated: the page opens on its final view.
+        map.fitBounds(bounds, { padding: [40, 40], maxZoom: 15, animate: false });
       }
     }
     if (window.UnitMarkers) {
