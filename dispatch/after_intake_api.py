@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
-from dispatch.api_responses import call_not_open, call_required
+from dispatch.api_responses import call_required, refused
 from dispatch.models import Call
 from dispatch.serializers import (
     AlertAckSerializer,
@@ -26,7 +26,6 @@ from dispatch.serializers import (
     SupplementSerializer,
 )
 from dispatch.services import (
-    CallNotOpen,
     IdempotencyConflict,
     Supplement,
     alert_acknowledge,
@@ -135,10 +134,8 @@ def call_supplements_api(request: Request, call_id: int) -> Response:
             by=request.user,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     return Response(NoteCreatedSerializer(note).data, status=http.HTTP_201_CREATED)
 
 
@@ -162,10 +159,8 @@ def call_cancel_api(request: Request, call_id: int) -> Response:
             by=request.user,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     return _detail(call_id)
 
 
@@ -189,10 +184,8 @@ def call_merge_api(request: Request, call_id: int) -> Response:
             by=request.user,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     return _detail(call_id)
 
 

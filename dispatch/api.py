@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
-from dispatch.api_responses import call_not_open
+from dispatch.api_responses import refused
 from dispatch.models import Call, Unit
 from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
@@ -36,7 +36,6 @@ from dispatch.serializers import (
 )
 from dispatch.services import (
     CallInput,
-    CallNotOpen,
     IdempotencyConflict,
     UnitUnavailable,
     call_create,
@@ -240,10 +239,8 @@ def call_assign(request: Request, call_id: int) -> Response:
         return Response(
             {"unit": [str(exc)], "detail": "unit already assigned"}, status=http.HTTP_409_CONFLICT
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     call = Call.objects.prefetch_related("assignments__unit").get(pk=call_id)
     return Response(CallSerializer(call).data)
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
+from dispatch.api_responses import refused
 from dispatch.models import Call, FieldEvent, Unit
 from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
@@ -34,9 +35,7 @@ from dispatch.serializers import (
     UnitStatusSerializer,
 )
 from dispatch.services import (
-    CallNotOpen,
     FeltSafe,
-    NoLongerOnCall,
     Outcome,
     Referral,
     UnitUnavailable,
@@ -45,7 +44,7 @@ from dispatch.services import (
     call_reassign,
     unit_status_set,
 )
-from web.errors import error_fields, error_response
+from web.errors import error_response
 from web.idempotency import MAX_KEY_CHARS, IdempotencyKeyReused, idempotent_run
 
 CAN_DISPATCH = perms_any("dispatch.dispatch_call")
@@ -93,16 +92,8 @@ def _once(request: Request, scope: str, key: str | None, run: Callable[[], int])
 def _refused(exc: Exception) -> Response:
     if isinstance(exc, IdempotencyKeyReused):
         return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
-    if isinstance(exc, CallNotOpen):
-        # `detail` is the kind of conflict (a client branches on it), `call` what happened.
-        detail = (
-            "unit no longer on the call"
-            if isinstance(exc, NoLongerOnCall)
-            else "call no longer open"
-        )
-        return Response({**error_fields(exc), "detail": detail}, status=http.HTTP_409_CONFLICT)
     if isinstance(exc, ValidationError):
-        return error_response(exc)
+        return refused(exc)
     raise exc
 
 

@@ -17,13 +17,12 @@ from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
-from dispatch.api_responses import call_not_open, call_required
+from dispatch.api_responses import call_required, refused
 from dispatch.models import TRANSFERS_988, Call, FieldEvent
 from dispatch.serializers import AnswersField, CallSerializer
 from dispatch.services import (
     HANDOFF_TARGETS,
     CallInput,
-    CallNotOpen,
     IdempotencyConflict,
     call_transfer_988,
     police_arrival_record,
@@ -31,7 +30,6 @@ from dispatch.services import (
 )
 from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
 from triage.selectors import call_type_resolve
-from web.errors import error_response
 from web.serializers import StrictSerializer
 
 CAN_REQUEST_HANDOFF = perms_any("dispatch.request_handoff")
@@ -186,10 +184,8 @@ def handoffs(request: Request) -> Response:
             idempotency_key=key or None,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     except IdempotencyConflict as exc:
         return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
     body = {
@@ -229,10 +225,8 @@ def call_police_arrival(request: Request, call_id: int) -> Response:
             by=request.user,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     return Response(FieldEventSerializer(event).data, status=http.HTTP_201_CREATED)
 
 
@@ -256,9 +250,7 @@ def call_transfer_988_api(request: Request, call_id: int) -> Response:
             by=request.user,
             request=request._request,
         )
-    except CallNotOpen as exc:
-        return call_not_open(exc)
     except ValidationError as exc:
-        return error_response(exc)
+        return refused(exc)
     call = Call.objects.select_related("call_type").prefetch_related("assignments__unit")
     return Response(CallSerializer(call.get(pk=call_id)).data)
