@@ -10,8 +10,9 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from access import audit_signals, db_roles, roles
+        from access import audit_signals, db_roles, permission_cache, roles
 
         post_migrate.connect(roles.sync_role_groups_after_migrate)
         post_migrate.connect(db_roles.app_role_grant_after_migrate)
         audit_signals.connect()
+        permission_cache.connect()

@@ -186,8 +186,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with each process keeping a user's permissions for a few seconds:
+    # the one fast path that stayed (access/permission_cache.py says why, with the figures).
+    "access.permission_cache.PermissionCacheBackend",
 ]
+# Seconds a process keeps a user's permissions (0: read them on every request). A change of
+# roles applies at once in the process that made it, within this many seconds in the others.
+PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 5, minimum=0)
 # Sign-in throttling (access/login_throttle.py): 5 failed logins lock an account from the
 # address they came from, for 10 minutes; 20 failures from one address across any accounts
 # pause sign-in from that address. A 911 floor shares one address, and a lock by username
