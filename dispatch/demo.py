@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from access.demo import DEMO_CREWS
 from dispatch import selectors
-from dispatch.demo_after_intake import demo_after_intake_seed
+from dispatch.demo_after_intake import INTAKE_TIME, demo_after_intake_seed
 from dispatch.models import Assignment, Call, RosterShift, Unit
 from dispatch.services import (
     CallInput,
@@ -205,11 +205,12 @@ def demo_board_seed(users: dict[str, User]) -> int:
     now = timezone.now()
     calls: list[Call] = []
     for waiting in DEMO_WAITING:
+        received_at = now - timedelta(minutes=waiting.minutes_ago)
         call, _ = call_create(
             by=users.get("calltaker"),
             data=CallInput(
                 call_type=waiting.call_type,
-                received_at=now - timedelta(minutes=waiting.minutes_ago),
+                received_at=received_at,
                 address=waiting.address,
                 lat=waiting.lat,
                 lon=waiting.lon,
@@ -224,6 +225,8 @@ def demo_board_seed(users: dict[str, User]) -> int:
                 interpreter_used=waiting.interpreter_used,
             ),
             source=DEMO_SOURCE,
+            # Entered and triaged while the caller was on the line, not when the demo was seeded.
+            at=min(received_at + INTAKE_TIME, now),
         )
         calls.append(call)
     dispatcher = users.get("dispatcher")

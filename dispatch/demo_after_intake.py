@@ -26,6 +26,9 @@ from dispatch.services.alerts import call_overdue
 
 DEMO_SOURCE = "demo"
 
+# How long after a call comes in the call-taker has it entered and triaged, in the demo.
+INTAKE_TIME = timedelta(seconds=50)
+
 
 def demo_after_intake_seed(users: dict[str, User], calls: list[Call]) -> None:
     """Add the after-intake records to the demo's calls of the moment."""
@@ -95,11 +98,12 @@ def _notes_and_backup(calls: list[Call], dispatcher: User) -> None:
 
 
 def _cancelled(taker: User, dispatcher: User) -> None:
+    received_at = timezone.now() - timedelta(minutes=14)
     call, _ = call_create(
         by=taker,
         data=CallInput(
             call_type="VERBAL_DISTURBANCE",
-            received_at=timezone.now() - timedelta(minutes=14),
+            received_at=received_at,
             address="301 Holloway St",
             lat=35.9979,
             lon=-78.8937,
@@ -107,6 +111,7 @@ def _cancelled(taker: User, dispatcher: User) -> None:
             answers={"weapon": "no", "violence": "no"},
         ),
         source=DEMO_SOURCE,
+        at=received_at + INTAKE_TIME,
     )
     call_cancel(
         call_id=call.pk,
@@ -124,11 +129,12 @@ def _merged(calls: list[Call], taker: User, dispatcher: User) -> None:
     )
     if first is None or first.status == Call.Status.LINKED:
         return
+    received_at = timezone.now() - timedelta(minutes=8)
     second, _ = call_create(
         by=taker,
         data=CallInput(
             call_type="WELFARE_CHECK",
-            received_at=timezone.now() - timedelta(minutes=8),
+            received_at=received_at,
             address="204 N Mangum St",
             lat=35.9970,
             lon=-78.9008,
@@ -136,6 +142,7 @@ def _merged(calls: list[Call], taker: User, dispatcher: User) -> None:
             answers={"weapon": "no", "violence": "no", "medical": "no"},
         ),
         source=DEMO_SOURCE,
+        at=received_at + INTAKE_TIME,
     )
     call_note_add(call_id=second.pk, text="Second caller says he is shivering.", by=taker)
     try:

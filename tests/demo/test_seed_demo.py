@@ -354,6 +354,15 @@ def test_it_shows_the_call_after_intake(at_day):
     assert AlertAcknowledgement.objects.filter(call__source="demo", kind="backup").exists()
 
 
+def test_it_triages_the_calls_of_the_moment_as_they_came_in_not_when_it_was_seeded(at_day):
+    from dispatch.demo_after_intake import INTAKE_TIME
+
+    today = Call.objects.filter(source="demo", received_at__gte=timezone.now() - timedelta(hours=3))
+    assert today.count() >= 10
+    for call in today:
+        assert call.received_at <= call.triaged_at <= call.received_at + INTAKE_TIME, call.pk
+
+
 # The roster and language access -----------------------------------------------------------
 
 
