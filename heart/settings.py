@@ -165,11 +165,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds a process keeps a computed value (web/cache.py), by name: how long a change takes to
 # reach every process. The compiled triage engine (an edited call type, schedule or
-# publication); the staffing model's calls of a period (kept only while no call changes).
+# publication); the staffing model's calls of a period (kept only while no call changes); a
+# user's permissions (access/permission_cache.py: a change of roles applies at once in the
+# process that made it, within this many seconds in the others).
 CACHE_SECONDS: dict[str, float] = {}
 for _name, (_variable, _default) in {
     "triage_engine": ("TRIAGE_ENGINE_CACHE_SECONDS", 5.0),
     "staffing_demand": ("STAFFING_DEMAND_CACHE_SECONDS", 300.0),
+    "permissions": ("PERMISSION_CACHE_SECONDS", 5.0),
 }.items():
     CACHE_SECONDS[_name] = env_float(_variable, _default)
     if CACHE_SECONDS[_name] < 0:
@@ -190,9 +193,6 @@ AUTHENTICATION_BACKENDS = [
     # the one fast path that stayed (access/permission_cache.py says why, with the figures).
     "access.permission_cache.PermissionCacheBackend",
 ]
-# Seconds a process keeps a user's permissions (0: read them on every request). A change of
-# roles applies at once in the process that made it, within this many seconds in the others.
-PERMISSION_CACHE_SECONDS = env_int("PERMISSION_CACHE_SECONDS", 5, minimum=0)
 # Sign-in throttling (access/login_throttle.py): 5 failed logins lock an account from the
 # address they came from, for 10 minutes; 20 failures from one address across any accounts
 # pause sign-in from that address. A 911 floor shares one address, and a lock by username

@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from access import permission_cache, roles
+from web import cache
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def empty_cache(settings):  # type: ignore[no-untyped-def]
-    settings.PERMISSION_CACHE_SECONDS = 5
+    settings.CACHE_SECONDS = {**settings.CACHE_SECONDS, "permissions": 5.0}
     permission_cache.permission_cache_clear()
     yield
     permission_cache.permission_cache_clear()
@@ -24,7 +25,7 @@ def empty_cache(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def clock(monkeypatch):  # type: ignore[no-untyped-def]
     now = [1000.0]
-    monkeypatch.setattr(permission_cache, "_clock", lambda: now[0])
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now[0])
     return now
 
 
@@ -92,7 +93,7 @@ def test_a_deactivated_user_has_nothing_at_once(dispatcher, clock):
 def test_nothing_is_kept_with_the_setting_at_zero(
     settings, dispatcher, django_assert_num_queries, clock
 ):
-    settings.PERMISSION_CACHE_SECONDS = 0
+    settings.CACHE_SECONDS = {**settings.CACHE_SECONDS, "permissions": 0.0}
     fresh(dispatcher).has_perm("dispatch.dispatch_call")
     user = fresh(dispatcher)
     with django_assert_num_queries(2):
