@@ -69,23 +69,40 @@ def board_context() -> dict[str, Any]:
     return {
         "waiting": waiting_rows,
         "active": active_rows,
-        "alerts": [
-            *(
-                {**row, "kind": "overdue", "what": "Overdue", "detail": f"waiting {row['waited']}"}
-                for row in waiting_rows
-                if row["overdue"] and row["alert"]
-            ),
-            *(
-                {**row, "kind": "backup", "what": "Backup requested", "detail": row["backup_open"]}
-                for row in active_rows
-                if row["backup_open"]
-            ),
-        ],
+        **_alerts(waiting_rows, active_rows),
         "units_by_kind": sorted(by_kind.items()),
         "ccd_line": selectors.ccd_line_count(),
         "warn_after": selectors.WAIT_WARNING_MINUTES,
         "map_data": map_data,
         "stale_minutes": settings.UNIT_POSITION_STALE_MINUTES,
+    }
+
+
+# The alert panel names every backup request and the first few overdue calls in the queue's
+# order; the others are counted, and each is acknowledged on its red row in the queue below.
+# In a surge of 150 overdue calls a full list would push the queue off the screen.
+ALERT_PANEL_OVERDUE = 5
+
+
+def _alerts(
+    waiting_rows: list[dict[str, Any]], active_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    backups = [
+        {**row, "kind": "backup", "what": "Backup requested", "detail": row["backup_open"]}
+        for row in active_rows
+        if row["backup_open"]
+    ]
+    overdue = [row for row in waiting_rows if row["overdue"] and row["alert"]]
+    return {
+        "alerts": [
+            *backups,
+            *(
+                {**row, "kind": "overdue", "what": "Overdue", "detail": f"waiting {row['waited']}"}
+                for row in overdue[:ALERT_PANEL_OVERDUE]
+            ),
+        ],
+        "alerts_total": len(backups) + len(overdue),
+        "overdue_more": max(0, len(overdue) - ALERT_PANEL_OVERDUE),
     }
 
 

@@ -126,6 +126,34 @@ def test_it_shows_and_clears_the_board_alerts(
     assert AlertAcknowledgement.objects.get().by == dispatcher
 
 
+def test_the_alert_panel_names_backups_and_the_first_overdue_calls_and_counts_the_rest(
+    clock, client_for, dispatcher, responder, make_call, heart_unit
+):
+    from dispatch.views.board import ALERT_PANEL_OVERDUE
+
+    on_call = make_call(address="9 Backup Rd")
+    unit_assign(call_id=on_call.pk, unit_id=heart_unit.pk, by=dispatcher)
+    backup_request(call_id=on_call.pk, unit_id=heart_unit.pk, reason="crowd", by=responder)
+    # Eight P2 welfare checks waiting past their ten minutes, the oldest first in the queue.
+    overdue = [
+        make_call(address=f"{n} Surge St", received_at=AFTERNOON - timedelta(minutes=30 - n))
+        for n in range(8)
+    ]
+    with time_machine.travel(AFTERNOON + timedelta(minutes=10), tick=False):
+        board = client_for(dispatcher).get("/dispatch/board/").content.decode()
+    panel = board[board.index('id="board-alerts"') : board.index('class="card queue"')]
+    assert 'class="count">9<' in panel  # every alert counted
+    assert f'data-alert="backup-{on_call.pk}"' in panel
+    named = [c for c in overdue if f'data-alert="overdue-{c.pk}"' in panel]
+    assert named == overdue[:ALERT_PANEL_OVERDUE]
+    assert "3 more overdue calls" in panel
+    # Each overdue call, named in the panel or not, is acknowledged on its row in the queue.
+    queue = board[board.index('class="card queue"') :]
+    for call in overdue:
+        assert f'data-alert="overdue-{call.pk}"' in queue
+    assert queue.count('class="inline ack-overdue"') == len(overdue)
+
+
 def test_it_refuses_an_empty_note_from_the_phone_view(
     clock, client_for, dispatcher, responder, make_call, heart_unit
 ):
