@@ -113,3 +113,32 @@ def test_an_api_request_reads_the_token_and_not_the_permissions_again(
     permission_queries = [q for q in first.captured_queries if "auth_permission" in q["sql"]]
     assert permission_queries == []
     assert any("authtoken_token" in q["sql"] for q in first.captured_queries)
+
+
+def test_a_session_signed_in_through_modelbackend_stays_signed_in_after_the_upgrade(
+    dispatcher, client
+):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    upgrade = importlib.import_module(
+        "access.migrations.0002_sessions_name_the_permission_cache_backend"
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(dispatcher.pk)
+    session[BACKEND_SESSION_KEY] = upgrade.OLD
+    session[HASH_SESSION_KEY] = dispatcher.get_session_auth_hash()
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    # Before the upgrade's migration the old path signs the session out.
+    assert client.get("/dispatch/board/").status_code == 302
+    session = SessionStore(session_key=session.session_key)
+    session[BACKEND_SESSION_KEY] = upgrade.OLD
+    session.save()
+    upgrade.forwards(apps, None)
+    assert client.get("/dispatch/board/").status_code == 200
+    upgrade.backwards(apps, None)
+    assert SessionStore(session_key=session.session_key)[BACKEND_SESSION_KEY] == upgrade.OLD
