@@ -30,7 +30,11 @@ def idempotency_fingerprint(body: Any) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _replay(*, user: Any, scope: str, key: str, fingerprint: str) -> int | None:
+def idempotency_replay(
+    *, user: Any, scope: str, key: str, fingerprint: str, what: str = "request"
+) -> int | None:
+    """The id the first request with this key stored, or None for a new key; the key with
+    another request (another fingerprint) raises IdempotencyKeyReused, naming `what` it was."""
     record = (
         IdempotencyRecord.objects.filter(user=user, scope=scope, key=key)
         .values_list("request_hash", "object_id")
@@ -41,9 +45,23 @@ def _replay(*, user: Any, scope: str, key: str, fingerprint: str) -> int | None:
     request_hash, object_id = record
     if request_hash != fingerprint:
         raise IdempotencyKeyReused(
-            "this Idempotency-Key was already used for a different request; use a new key"
+            f"this Idempotency-Key was already used for a different {what}; use a new key"
         )
     return int(object_id)
+
+
+def idempotency_record_add(
+    *, user: Any, scope: str, key: str, fingerprint: str, object_id: int
+) -> None:
+    """Remember that this key made `object_id`: inside the transaction that made it."""
+    IdempotencyRecord.objects.create(
+        key=key,
+        user=user,
+        scope=scope,
+        request_hash=fingerprint,
+        object_id=object_id,
+        created_at=timezone.now(),
+    )
 
 
 def idempotent_run(
@@ -58,23 +76,18 @@ def idempotent_run(
     (a call already cleared), the winner's record answers too.
     """
     fingerprint = idempotency_fingerprint(body)
-    existing = _replay(user=user, scope=scope, key=key, fingerprint=fingerprint)
+    existing = idempotency_replay(user=user, scope=scope, key=key, fingerprint=fingerprint)
     if existing is not None:
         return existing, True
     try:
         with transaction.atomic():
             object_id = run()
-            IdempotencyRecord.objects.create(
-                key=key,
-                user=user,
-                scope=scope,
-                request_hash=fingerprint,
-                object_id=object_id,
-                created_at=timezone.now(),
+            idempotency_record_add(
+                user=user, scope=scope, key=key, fingerprint=fingerprint, object_id=object_id
             )
     except Exception:
         # IntegrityError on the key, or a refusal caused by the winner's change.
-        existing = _replay(user=user, scope=scope, key=key, fingerprint=fingerprint)
+        existing = idempotency_replay(user=user, scope=scope, key=key, fingerprint=fingerprint)
         if existing is None:
             raise
         return existing, True

@@ -3,8 +3,6 @@ call, and closing a duplicate into the call that is kept."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,13 +15,12 @@ from access.audit import audit_record
 from dispatch.models import CANCEL_REASONS, Assignment, Call, CallNote, FieldEvent, Unit
 from dispatch.services.assignments import OPEN_STATUSES, CallNotOpen, _lock_open_call
 from dispatch.services.calls import (
-    IdempotencyConflict,
     _field_event,
     _instant,
     _stamp,
     _user_or_none,
 )
-from web.models import IdempotencyRecord
+from web.idempotency import idempotency_fingerprint, idempotency_record_add, idempotency_replay
 
 NOTE_MAX_CHARS = 2000
 CANCEL_REASON_CODES = [code for code, _ in CANCEL_REASONS]
@@ -66,8 +63,7 @@ def note_writer_unit(*, call: Call, user: Any) -> Unit | None:
 
 
 def _note_fingerprint(call_id: int, text: str, at: datetime | None) -> str:
-    raw = json.dumps([call_id, text, at.isoformat() if at else None], separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return idempotency_fingerprint([call_id, text, at.isoformat() if at else None])
 
 
 def call_note_add(
@@ -114,13 +110,12 @@ def call_note_add(
                 unit=unit,
             )
             if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    key=idempotency_key,
-                    user=by,
+                idempotency_record_add(
+                    user=_user_or_none(by),
                     scope="call_note",
-                    request_hash=fingerprint,
+                    key=idempotency_key,
+                    fingerprint=fingerprint,
                     object_id=note.pk,
-                    created_at=now,
                 )
             Call.objects.filter(pk=call.pk).update(updated_at=now)
             audit_record(
@@ -141,19 +136,10 @@ def call_note_add(
 
 
 def _note_replay(*, by: Any, key: str, fingerprint: str) -> CallNote | None:
-    record = (
-        IdempotencyRecord.objects.filter(user=_user_or_none(by), scope="call_note", key=key)
-        .values_list("request_hash", "object_id")
-        .first()
+    note_id = idempotency_replay(
+        user=_user_or_none(by), scope="call_note", key=key, fingerprint=fingerprint, what="note"
     )
-    if record is None:
-        return None
-    request_hash, object_id = record
-    if request_hash != fingerprint:
-        raise IdempotencyConflict(
-            "this Idempotency-Key was already used for a different note; use a new key"
-        )
-    return CallNote.objects.get(pk=object_id)
+    return None if note_id is None else CallNote.objects.get(pk=note_id)
 
 
 def call_supplement_add(

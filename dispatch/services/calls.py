@@ -20,7 +20,7 @@ from location.selectors import zone_at
 from triage.engine import TriageInputError, TriageResult, evaluate
 from triage.selectors import engine_get
 from triage.vocabulary import ROUTES
-from web.models import IdempotencyRecord
+from web.idempotency import IdempotencyKeyReused, idempotency_record_add, idempotency_replay
 
 # Older times are no phone call this console took (and before 1883 they come back in local
 # mean time, which is not an RFC 3339 date-time).
@@ -86,8 +86,9 @@ class CallInput:
         return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class IdempotencyConflict(Exception):
-    """The idempotency key was used before for a different request."""
+# The idempotency key was used before for a different request: web.idempotency's error, under
+# the name the dispatch services have always raised.
+IdempotencyConflict = IdempotencyKeyReused
 
 
 def triage_evaluate(
@@ -280,13 +281,12 @@ def call_create(
             if overridden:
                 _triage_record(call, kind=TriageRecord.Kind.OVERRIDE, by=by, at=entered)
             if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    key=idempotency_key,
-                    user=by,
+                idempotency_record_add(
+                    user=_user_or_none(by),
                     scope="call_create",
-                    request_hash=fingerprint,
+                    key=idempotency_key,
+                    fingerprint=fingerprint,
                     object_id=call.pk,
-                    created_at=now,
                 )
             audit_record(
                 action="call.create",
@@ -356,16 +356,7 @@ def _open_incident(call_id: int) -> Call:
 
 
 def _idempotent_replay(*, by: Any, key: str, fingerprint: str) -> Call | None:
-    record = (
-        IdempotencyRecord.objects.filter(user=_user_or_none(by), scope="call_create", key=key)
-        .values_list("request_hash", "object_id")
-        .first()
+    call_id = idempotency_replay(
+        user=_user_or_none(by), scope="call_create", key=key, fingerprint=fingerprint, what="call"
     )
-    if record is None:
-        return None
-    request_hash, object_id = record
-    if request_hash != fingerprint:
-        raise IdempotencyConflict(
-            "this Idempotency-Key was already used for a different call; use a new key"
-        )
-    return Call.objects.get(pk=object_id)
+    return None if call_id is None else Call.objects.get(pk=call_id)
