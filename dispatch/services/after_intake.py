@@ -18,6 +18,7 @@ from dispatch.services.calls import (
     _field_event,
     _instant,
     _stamp,
+    _touch,
     _user_or_none,
 )
 from web.idempotency import idempotency_fingerprint, idempotency_record_add, idempotency_replay
@@ -117,7 +118,7 @@ def call_note_add(
                     fingerprint=fingerprint,
                     object_id=note.pk,
                 )
-            Call.objects.filter(pk=call.pk).update(updated_at=now)
+            _touch(call.pk, now)
             audit_record(
                 action="call.note",
                 user=by,
@@ -285,7 +286,7 @@ def call_merge(*, call_id: int, into: int, reason: str = "", by: Any, request: A
         call.held_until = None
         call.save(update_fields=["status", "duplicate_of", "closed_at", "held_until", "updated_at"])
         Call.objects.filter(duplicate_of=call).update(duplicate_of=kept, updated_at=now)
-        Call.objects.filter(pk=kept.pk).update(updated_at=now)
+        _touch(kept.pk, now)
         reason = reason.strip()
         _field_event(
             call,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from access.audit import audit_record
 from dispatch.models import AlertAcknowledgement, Call, FieldEvent
 from dispatch.selectors import WAIT_WARNING_MINUTES
-from dispatch.services.calls import _user_or_none
+from dispatch.services.calls import _touch, _user_or_none
 
 ALERT_KINDS = AlertAcknowledgement.Kind.values
 
@@ -70,7 +70,7 @@ def alert_acknowledge(
                 AlertAcknowledgement(call=call, kind=kind, event=e, at=now, by=user) for e in events
             )
         # The board's ETag moves: every dispatcher's board stops showing the alert.
-        Call.objects.filter(pk=call.pk).update(updated_at=now)
+        _touch(call.pk, now)
         audit_record(
             action="call.alert_ack",
             user=by,

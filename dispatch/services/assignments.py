@@ -17,6 +17,7 @@ from dispatch.services.calls import (
     _field_event,
     _instant,
     _stamp,
+    _touch,
     _triage_record,
     _user_or_none,
 )
@@ -388,7 +389,7 @@ def backup_request(
             reason=reason,
             unit_id=unit_id,
         )
-        Call.objects.filter(pk=call.pk).update(updated_at=now)
+        _touch(call.pk, now)
         audit_record(
             action="call.backup_request",
             user=by,

@@ -207,6 +207,12 @@ def _field_event(
     )
 
 
+def _touch(call_id: int, at: datetime) -> None:
+    """Mark the call changed (``updated_at``) for what is stored beside it, not in it (a note,
+    a field event, an acknowledgement), so that the board's ETag (selectors.board_etag) moves."""
+    Call.objects.filter(pk=call_id).update(updated_at=at)
+
+
 def _announce(call_id: int, event: str, *, at: datetime, unit_id: int | None = None) -> None:
     """Tell the apps above that ``call_id`` moved on (signals.call_changed); inside the
     caller's transaction."""

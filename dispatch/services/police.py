@@ -21,6 +21,7 @@ from dispatch.services.calls import (
     _field_event,
     _instant,
     _stamp,
+    _touch,
     call_create,
 )
 from triage.selectors import engine_get
@@ -274,7 +275,7 @@ def police_arrival_record(
             reason=note,
             unit_id=unit_id,
         )
-        Call.objects.filter(pk=call.pk).update(updated_at=now)
+        _touch(call.pk, now)
         audit_record(
             action="call.police_uninvited",
             user=by,
