@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from dashboards.metrics.period import Period
-from dashboards.metrics.presentation import Cell, Table, link, pct, pct_text
+from dashboards.metrics.presentation import Cell, Table, link, pct, pct_text, share_cell
 from dispatch.models import CCD_DISPOSITIONS, CCD_RESOLUTIONS, DISPOSITIONS
 
 # A call the phone line resolved carries the phone's code as its disposition too: it is
@@ -46,7 +46,7 @@ def dispositions_section(
                 Cell(channel),
                 Cell("All", value=""),
                 Cell(f"{total:,}", value=total, numeric=True),
-                Cell("100.0%" if total else "—", value=100.0 if total else None, numeric=True),
+                share_cell(total, total),
             ]
         )
     tables["dispositions"] = Table(

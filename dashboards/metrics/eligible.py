@@ -13,6 +13,7 @@ from dashboards.metrics.presentation import (
     link,
     pct,
     pct_text,
+    share_cell,
     share_text,
 )
 from dashboards.metrics.sql import Sums
@@ -62,7 +63,7 @@ def eligible_section(
                 )
             )
         unserved = n - c["served"]
-        cells.append(Cell(pct_text(pct(unserved, n)), value=pct(unserved, n), numeric=True))
+        cells.append(share_cell(unserved, n))
         rows.append(cells)
     eligible_total = sum(totals.values())
     unserved_total = eligible_total - totals["served"]

@@ -85,6 +85,13 @@ def pct_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
+def share_cell(part: int, whole: int) -> Cell:
+    """A "Share" column's cell: part of whole, "—" when the whole is nothing (a total row's
+    is share_cell(total, total): 100.0%, or "—" for an empty period)."""
+    share = pct(part, whole)
+    return Cell(pct_text(share), value=share, numeric=True)
+
+
 def share_text(part: int, whole: int, *, none: str) -> str:
     """ "3 of 18 (16.7%)"; `none` when there is nothing to share out ("0 of 0 (—)" says
     nothing to the reader)."""

@@ -14,7 +14,7 @@ from dashboards.metrics.presentation import (
     Table,
     link,
     pct,
-    pct_text,
+    share_cell,
     share_text,
 )
 from dashboards.metrics.sql import Sums
@@ -54,14 +54,14 @@ def routes_section(
             [
                 Cell(route or "(not routed)"),
                 link(period, f"{n:,}", n, route=route or "none"),
-                Cell(pct_text(pct(n, total)), value=pct(n, total), numeric=True),
+                share_cell(n, total),
             ]
         )
     rows.append(
         [
             Cell("All calls"),
             link(period, f"{total:,}", total),
-            Cell("100.0%" if total else "—", value=100.0 if total else None, numeric=True),
+            share_cell(total, total),
         ]
     )
     tables["routes"] = Table("routes", "Calls by route", ["Route", "Calls", "Share"], rows)

@@ -12,7 +12,7 @@ from dashboards.metrics.presentation import (
     link,
     pct,
     pct_of_text,
-    pct_text,
+    share_cell,
 )
 from dispatch.models import CCD_TRANSFERRED_TO_988, TRANSFERS_988
 
@@ -61,7 +61,7 @@ def transfers_988_section(
                     Cell(label),
                     Cell(mode, value=code),
                     link(period, f"{n:,}", n, transfer_988=code, transfer_by=who),
-                    Cell(pct_text(pct(n, total)), value=pct(n, total), numeric=True),
+                    share_cell(n, total),
                 ]
             )
     table_rows.append(
@@ -69,7 +69,7 @@ def transfers_988_section(
             Cell("All"),
             Cell("Warm and cold", value=""),
             Cell(f"{total:,}", value=total, numeric=True),
-            Cell("100.0%" if total else "—", value=100.0 if total else None, numeric=True),
+            share_cell(total, total),
         ]
     )
     tables["transfers_988"] = Table(
