@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.api_permissions import perms_any
-from dispatch.api_responses import call_required, refused
+from dispatch.api_responses import call_required, idempotency_key, refused
 from dispatch.models import Call
 from dispatch.serializers import (
     AlertAckSerializer,
@@ -76,14 +76,7 @@ def _detail(call_id: int) -> Response:
 @api_view(["POST"])
 @permission_classes([CAN_NOTE])
 def call_notes_api(request: Request, call_id: int) -> Response:
-    key = request.headers.get("Idempotency-Key")
-    if key is not None:
-        key = key.strip()
-        if not key or len(key) > 200:
-            return Response(
-                {"Idempotency-Key": ["when sent, 1 to 200 characters"]},
-                status=http.HTTP_400_BAD_REQUEST,
-            )
+    key = idempotency_key(request)
     serializer = NoteSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
@@ -94,15 +87,13 @@ def call_notes_api(request: Request, call_id: int) -> Response:
             text=d["text"],
             at=d.get("at"),
             by=request.user,
-            idempotency_key=key or None,
+            idempotency_key=key,
             request=request._request,
         )
-    except IdempotencyConflict as exc:
-        return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from None
-    except ValidationError as exc:
-        return error_response(exc)
+    except (ValidationError, IdempotencyConflict) as exc:
+        return refused(exc)
     return Response(
         NoteCreatedSerializer(note).data,
         status=http.HTTP_201_CREATED if created else http.HTTP_200_OK,

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from access.api_permissions import perms_any, perms_by_method
 from access.api_throttles import THROTTLED, CreateThrottle
 from dispatch import selectors
-from dispatch.api_responses import refused
+from dispatch.api_responses import idempotency_key, refused
 from dispatch.models import Call, Unit
 from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
@@ -119,12 +119,7 @@ IDEMPOTENCY = OpenApiParameter(
 def calls(request: Request) -> Response:
     if request.method == "GET":
         return _call_list(request)
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if not key or len(key) > 200:
-        return Response(
-            {"Idempotency-Key": ["this header is required (1 to 200 characters)"]},
-            status=http.HTTP_400_BAD_REQUEST,
-        )
+    key = idempotency_key(request, required=True)
     serializer = CallCreateSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
@@ -162,10 +157,8 @@ def calls(request: Request) -> Response:
         call, created = call_create(
             by=request.user, data=data, idempotency_key=key, request=request._request, source="api"
         )
-    except ValidationError as exc:
-        return error_response(exc)
-    except IdempotencyConflict as exc:
-        return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
+    except (ValidationError, IdempotencyConflict) as exc:
+        return refused(exc)
     except DjangoPermissionDenied as exc:
         raise PermissionDenied(str(exc)) from None
     return Response(

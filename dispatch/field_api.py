@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
-from dispatch.api_responses import refused
+from dispatch.api_responses import idempotency_key, refused
 from dispatch.models import Call, FieldEvent, Unit
 from dispatch.roster_selectors import unit_makeups
 from dispatch.serializers import (
@@ -45,7 +45,7 @@ from dispatch.services import (
     unit_status_set,
 )
 from web.errors import error_response
-from web.idempotency import MAX_KEY_CHARS, IdempotencyKeyReused, idempotent_run
+from web.idempotency import IdempotencyKeyReused, idempotent_run
 
 CAN_DISPATCH = perms_any("dispatch.dispatch_call")
 CAN_MOVE_UNITS = perms_any("dispatch.dispatch_call", "dispatch.respond_call")
@@ -66,20 +66,6 @@ CONFLICT = OpenApiResponse(
 )
 
 
-def _key(request: Request) -> tuple[str | None, Response | None]:
-    """The optional Idempotency-Key header, or the 400 refusing it."""
-    raw = request.headers.get("Idempotency-Key")
-    if raw is None:
-        return None, None
-    key = raw.strip()
-    if not key or len(key) > MAX_KEY_CHARS:
-        return None, Response(
-            {"Idempotency-Key": [f"1 to {MAX_KEY_CHARS} characters when given"]},
-            status=http.HTTP_400_BAD_REQUEST,
-        )
-    return key, None
-
-
 def _once(request: Request, scope: str, key: str | None, run: Callable[[], int]) -> int:
     """Run the action, once per Idempotency-Key when there is one."""
     if key is None:
@@ -87,14 +73,6 @@ def _once(request: Request, scope: str, key: str | None, run: Callable[[], int])
     body = {"path": request.path, "data": request.data}
     object_id, _ = idempotent_run(user=request.user, scope=scope, key=key, body=body, run=run)
     return object_id
-
-
-def _refused(exc: Exception) -> Response:
-    if isinstance(exc, IdempotencyKeyReused):
-        return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
-    if isinstance(exc, ValidationError):
-        return refused(exc)
-    raise exc
 
 
 def _own_unit_id(request: Request, unit_id: int | None) -> int:
@@ -132,9 +110,7 @@ def unit_status(request: Request, unit_id: int) -> Response:
         request.user, unit
     ):
         raise PermissionDenied("responders change their own unit's status only")
-    key, bad_key = _key(request)
-    if bad_key is not None:
-        return bad_key
+    key = idempotency_key(request)
     serializer = UnitStatusSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
@@ -152,7 +128,7 @@ def unit_status(request: Request, unit_id: int) -> Response:
     try:
         _once(request, "field.unit_status", key, run)
     except (ValidationError, IdempotencyKeyReused) as exc:
-        return _refused(exc)
+        return refused(exc)
     moved = selectors.units_with_calls().get(pk=unit_id)
     return Response(UnitSerializer(moved, context={"makeups": unit_makeups([moved])}).data)
 
@@ -172,9 +148,7 @@ def unit_status(request: Request, unit_id: int) -> Response:
 @api_view(["POST"])
 @permission_classes([CAN_MOVE_UNITS])
 def call_backup(request: Request, call_id: int) -> Response:
-    key, bad_key = _key(request)
-    if bad_key is not None:
-        return bad_key
+    key = idempotency_key(request)
     serializer = BackupSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
@@ -198,7 +172,7 @@ def call_backup(request: Request, call_id: int) -> Response:
     try:
         event_id = _once(request, "field.backup", key, run)
     except (ValidationError, IdempotencyKeyReused) as exc:
-        return _refused(exc)
+        return refused(exc)
     event = FieldEvent.objects.get(pk=event_id)
     return Response(
         BackupSerializerOut(event).data,
@@ -242,9 +216,7 @@ def _referral(d: dict[str, Any]) -> Referral | None:
 @api_view(["POST"])
 @permission_classes([CAN_MOVE_UNITS])
 def call_clear_api(request: Request, call_id: int) -> Response:
-    key, bad_key = _key(request)
-    if bad_key is not None:
-        return bad_key
+    key = idempotency_key(request)
     serializer = ClearSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
@@ -273,7 +245,7 @@ def call_clear_api(request: Request, call_id: int) -> Response:
     try:
         _once(request, "field.clear", key, run)
     except (ValidationError, IdempotencyKeyReused) as exc:
-        return _refused(exc)
+        return refused(exc)
     call = Call.objects.select_related("call_type").prefetch_related("assignments__unit")
     return Response(CallSerializer(call.get(pk=call_id)).data)
 
@@ -304,6 +276,6 @@ def call_reassign_api(request: Request, call_id: int) -> Response:
     except UnitUnavailable as exc:
         return Response({"unit": [str(exc)]}, status=http.HTTP_409_CONFLICT)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     call = Call.objects.select_related("call_type").prefetch_related("assignments__unit")
     return Response(CallSerializer(call.get(pk=call_id)).data)

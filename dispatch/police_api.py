@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from access.api_permissions import perms_any
 from dispatch import selectors
-from dispatch.api_responses import call_required, refused
+from dispatch.api_responses import call_required, idempotency_key, refused
 from dispatch.models import TRANSFERS_988, Call, FieldEvent
 from dispatch.serializers import AnswersField, CallSerializer
 from dispatch.services import (
@@ -153,11 +153,7 @@ def handoffs(request: Request) -> Response:
     serializer = HandoffRequestSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     d = serializer.validated_data
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if len(key) > 200:
-        return Response(
-            {"Idempotency-Key": ["at most 200 characters"]}, status=http.HTTP_400_BAD_REQUEST
-        )
+    key = idempotency_key(request)
     data = None
     if d.get("new_call") is not None:
         n = d["new_call"]
@@ -181,13 +177,11 @@ def handoffs(request: Request) -> Response:
             target=d["target"],
             call_id=d.get("call"),
             data=data,
-            idempotency_key=key or None,
+            idempotency_key=key,
             request=request._request,
         )
-    except ValidationError as exc:
+    except (ValidationError, IdempotencyConflict) as exc:
         return refused(exc)
-    except IdempotencyConflict as exc:
-        return Response({"Idempotency-Key": [str(exc)]}, status=http.HTTP_409_CONFLICT)
     body = {
         "call": result.call.pk,
         "created": result.created,
