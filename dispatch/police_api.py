@@ -19,7 +19,7 @@ from access.api_permissions import perms_any
 from dispatch import selectors
 from dispatch.api_responses import call_required, idempotency_key, refused
 from dispatch.models import TRANSFERS_988, Call, FieldEvent
-from dispatch.serializers import AnswersField, CallSerializer
+from dispatch.serializers import AnswersField, CallFieldsSerializer, CallSerializer
 from dispatch.services import (
     HANDOFF_TARGETS,
     CallInput,
@@ -28,8 +28,6 @@ from dispatch.services import (
     police_arrival_record,
     police_handoff_request,
 )
-from dispatch.services.calls import NARRATIVE_MAX_CHARS, NARRATIVE_TOO_LONG
-from triage.selectors import call_type_resolve
 from web.serializers import StrictSerializer
 
 CAN_REQUEST_HANDOFF = perms_any("dispatch.request_handoff")
@@ -39,41 +37,13 @@ ERRORS = OpenApiResponse(description="Field errors: {field: [messages]}")
 NOT_OPEN = OpenApiResponse(description="The call is closed or linked (no longer open)")
 
 
-class PoliceCallSerializer(StrictSerializer):
+class PoliceCallSerializer(CallFieldsSerializer):
     """A call police hold that is not in the console yet."""
 
     call_type = serializers.CharField(max_length=120, help_text="A code or a mapped label")
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
-    lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
-    zone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    caller_name = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, default=""
-    )
-    callback_number = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default=""
-    )
-    narrative = serializers.CharField(
-        max_length=NARRATIVE_MAX_CHARS,
-        required=False,
-        allow_blank=True,
-        default="",
-        error_messages={"max_length": NARRATIVE_TOO_LONG},
-    )
     answers = AnswersField(
         required=False, default=dict, help_text="Screening answers, as police found them"
     )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if (attrs.get("lat") is None) != (attrs.get("lon") is None):
-            raise serializers.ValidationError({"lon": "give both lat and lon, or neither"})
-        code = call_type_resolve(attrs["call_type"])
-        if code is None:
-            raise serializers.ValidationError(
-                {"call_type": f"{attrs['call_type']!r} is not a known call type or mapped label"}
-            )
-        attrs["call_type"] = code
-        return attrs
 
 
 class HandoffRequestSerializer(StrictSerializer):

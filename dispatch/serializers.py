@@ -54,16 +54,15 @@ class AnswersField(serializers.DictField):
         return {k: v for k, v in value.items() if v}
 
 
-class CallCreateSerializer(StrictSerializer):
+class CallFieldsSerializer(StrictSerializer):
+    """What a caller tells: the fields every way of logging a call takes (the API's create, a
+    police handoff of a new call)."""
+
     call_type = serializers.CharField(max_length=120)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     zone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    location_source = serializers.ChoiceField(
-        choices=LOCATION_SOURCES_AT_INTAKE, required=False, allow_blank=True, default=""
-    )
-    landmark = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     caller_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
@@ -80,6 +79,13 @@ class CallCreateSerializer(StrictSerializer):
         "refused (400 on narrative), never cut.",
     )
     answers = AnswersField(required=False, default=dict)
+
+
+class CallCreateSerializer(CallFieldsSerializer):
+    location_source = serializers.ChoiceField(
+        choices=LOCATION_SOURCES_AT_INTAKE, required=False, allow_blank=True, default=""
+    )
+    landmark = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, allow_null=True)
     person = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     override_route = serializers.ChoiceField(
