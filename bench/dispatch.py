@@ -15,7 +15,13 @@ import json
 import random
 import uuid
 
-from bench.harness import BenchConfig, ensure_token_user, gunicorn_server, run_load
+from bench.harness import (
+    BenchConfig,
+    ensure_token_user,
+    gunicorn_server,
+    run_load,
+    signed_in_session,
+)
 
 CALL_BODY = {
     "call_type": "WELFARE_CHECK",
@@ -129,7 +135,7 @@ def run(config: BenchConfig) -> None:
                 f"target ({api.rps / raw.rps:.2f}x raw-call-create, for scale)"
             )
         _close_calls_but_the_board()
-        board_headers = {"Cookie": f"sessionid={_session_for('bench-dispatcher')}"}
+        board_headers = {"Cookie": f"sessionid={signed_in_session('bench-dispatcher')}"}
         page = run_load(
             f"{server.url}/dispatch/board/",
             name="board-page",
@@ -170,28 +176,6 @@ def _close_calls_but_the_board() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE dispatch_call")
     connection.close()
-
-
-def _session_for(username: str) -> str:
-    """A signed-in session for a console page (pages use sessions, the API uses tokens)."""
-    from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
-
-    user = get_user_model().objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    connection.close()
-    return str(session.session_key)
 
 
 def _board_etag(url: str, headers: dict[str, str]) -> str:

@@ -52,6 +52,7 @@ __all__ = [
     "default_workers",
     "ensure_database",
     "ensure_token_user",
+    "signed_in_session",
     "gunicorn_server",
     "machine_summary",
     "migrate_database",
@@ -142,6 +143,29 @@ def ensure_token_user(
     token = Token.objects.create(user=user)
     connection.close()
     return str(token.key)
+
+
+def signed_in_session(username: str) -> str:
+    """The key of a signed-in session for an existing user, for the console's pages (pages use
+    sessions; the API uses tokens). Send it as the ``sessionid`` cookie."""
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    user = get_user_model().objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    connection.close()
+    return str(session.session_key)
 
 
 def machine_summary(workers: int) -> list[str]:
