@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("triage", "0002_seed_defaults"),
-        ("access", "__latest__"),
+        ("access", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(publish_third_party_phone, migrations.RunPython.noop)]
